@@ -1,0 +1,546 @@
+//! Binary classification metrics.
+//!
+//! Input: a boolean label (true = the positive class) and a score, the
+//! predicted probability of the positive class, per row. A row is *predicted
+//! positive* when `score >= threshold` (default 0.5).
+//!
+//! The rows are sorted by score once ([`BinaryData::new`]); every metric —
+//! threshold metrics, ROC AUC, average precision, log loss, Brier — then comes
+//! out of one linear pass over that order ([`BinaryData::tally`]), with any row
+//! weights. Ties in score are handled as runs of equal scores, exactly as
+//! scikit-learn's `_binary_clf_curve` does.
+
+use super::{MetricSpec, Sum, Undefined, Value, Weights, argsort, ratio, run_starts};
+
+/// Metrics reported for a binary task, in report order.
+pub const METRICS: &[MetricSpec] = &[
+    MetricSpec {
+        key: "roc_auc",
+        name: "ROC AUC",
+        definition: "sklearn.metrics.roc_auc_score (ties count one half)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "average_precision",
+        name: "Average precision",
+        definition: "sklearn.metrics.average_precision_score: sum over thresholds of (R_k - R_k-1) * P_k (step function, not the trapezoid)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "log_loss",
+        name: "Log loss",
+        definition: "sklearn.metrics.log_loss: mean of -log p(true class), p clipped to [eps, 1-eps] with eps = 2.22e-16 (float64 machine epsilon)",
+        higher_is_better: false,
+    },
+    MetricSpec {
+        key: "brier",
+        name: "Brier score",
+        definition: "sklearn.metrics.brier_score_loss: mean of (p - y)^2",
+        higher_is_better: false,
+    },
+    MetricSpec {
+        key: "accuracy",
+        name: "Accuracy",
+        definition: "sklearn.metrics.accuracy_score at the threshold: (TP + TN) / n",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "balanced_accuracy",
+        name: "Balanced accuracy",
+        definition: "sklearn.metrics.balanced_accuracy_score: mean recall over the classes present in the labels",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "precision",
+        name: "Precision",
+        definition: "sklearn.metrics.precision_score: TP / (TP + FP)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "recall",
+        name: "Recall (sensitivity, TPR)",
+        definition: "sklearn.metrics.recall_score: TP / (TP + FN)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "f1",
+        name: "F1",
+        definition: "sklearn.metrics.f1_score: 2TP / (2TP + FP + FN)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "specificity",
+        name: "Specificity (TNR)",
+        definition: "recall of the negative class: TN / (TN + FP)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "npv",
+        name: "Negative predictive value",
+        definition: "TN / (TN + FN)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "fpr",
+        name: "False positive rate",
+        definition: "FP / (FP + TN)",
+        higher_is_better: false,
+    },
+    MetricSpec {
+        key: "fnr",
+        name: "False negative rate",
+        definition: "FN / (FN + TP)",
+        higher_is_better: false,
+    },
+    MetricSpec {
+        key: "mcc",
+        name: "Matthews correlation",
+        definition: "sklearn.metrics.matthews_corrcoef; undefined (sklearn returns 0) when labels or predictions hold one class",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "cohen_kappa",
+        name: "Cohen's kappa",
+        definition: "sklearn.metrics.cohen_kappa_score (unweighted)",
+        higher_is_better: true,
+    },
+    MetricSpec {
+        key: "prevalence",
+        name: "Prevalence",
+        definition: "fraction of rows whose label is the positive class",
+        higher_is_better: true,
+    },
+];
+
+/// Rows sorted by score, with everything a weighted pass needs.
+#[derive(Debug, Clone)]
+pub struct BinaryData {
+    /// Scores, ascending.
+    pub scores: Vec<f64>,
+    /// `labels[i]` is 1 when sorted row `i` is positive.
+    pub labels: Vec<u8>,
+    /// Sorted position → original row.
+    pub order: Vec<u32>,
+    /// Starts of runs of equal scores, plus `n` at the end.
+    starts: Vec<u32>,
+    /// First run whose score is `>= threshold`.
+    threshold_run: usize,
+    /// Per-row log loss term (sorted order).
+    loss: Vec<f64>,
+    /// Per-row squared error (sorted order).
+    sq: Vec<f64>,
+    /// The decision threshold.
+    pub threshold: f64,
+}
+
+/// Weighted sums from one pass; every metric derives from these.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BinaryTally {
+    pub pos: f64,
+    pub neg: f64,
+    pub tp: f64,
+    pub fp: f64,
+    /// Σ over (positive, negative) pairs of [s+ > s-] + ½[s+ = s-], weighted.
+    pub auc_pairs: f64,
+    /// Σ over runs of (positives in run) × precision at that run.
+    pub ap_sum: f64,
+    pub loss: f64,
+    pub brier: f64,
+}
+
+/// sklearn's log-loss clipping constant: `np.finfo(np.float64).eps`.
+pub const LOG_LOSS_EPS: f64 = f64::EPSILON;
+
+/// Log loss of one row, as sklearn computes it: the probability column of the
+/// true class (`1 - p` for a negative, `p` for a positive) clipped to
+/// `[eps, 1 - eps]`.
+#[inline]
+pub fn row_log_loss(p: f64, positive: bool) -> f64 {
+    let q = if positive { p } else { 1.0 - p };
+    -q.clamp(LOG_LOSS_EPS, 1.0 - LOG_LOSS_EPS).ln()
+}
+
+impl BinaryData {
+    /// Sort once. `y[i]` true for positives; `p[i]` finite scores in [0, 1].
+    pub fn new(y: &[bool], p: &[f64], threshold: f64) -> Self {
+        assert_eq!(y.len(), p.len());
+        let order = argsort(p);
+        let scores: Vec<f64> = order.iter().map(|&i| p[i as usize]).collect();
+        let labels: Vec<u8> = order.iter().map(|&i| y[i as usize] as u8).collect();
+        let loss = scores
+            .iter()
+            .zip(&labels)
+            .map(|(&s, &l)| row_log_loss(s, l == 1))
+            .collect();
+        let sq = scores
+            .iter()
+            .zip(&labels)
+            .map(|(&s, &l)| (s - l as f64) * (s - l as f64))
+            .collect();
+        let starts = run_starts(&scores);
+        let runs = starts.len() - 1;
+        let threshold_run = (0..runs)
+            .find(|&g| scores[starts[g] as usize] >= threshold)
+            .unwrap_or(runs);
+        BinaryData {
+            scores,
+            labels,
+            order,
+            starts,
+            threshold_run,
+            loss,
+            sq,
+            threshold,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+
+    /// One pass, from the highest score down, accumulating every sum the
+    /// metrics need. `w` is indexed by *sorted* position.
+    pub fn tally<W: Weights + ?Sized>(&self, w: &W) -> BinaryTally {
+        let runs = self.starts.len() - 1;
+        let (mut tp, mut fp) = (0.0f64, 0.0f64);
+        let (mut auc, mut ap) = (0.0f64, 0.0f64);
+        let (mut loss, mut brier) = (Sum::default(), Sum::default());
+        let (mut tp_at, mut fp_at) = (0.0, 0.0);
+        for g in (0..runs).rev() {
+            let (a, b) = (self.starts[g] as usize, self.starts[g + 1] as usize);
+            let (mut wp, mut wn) = (0.0f64, 0.0f64);
+            for i in a..b {
+                let wi = w.w(i);
+                if wi == 0.0 {
+                    continue;
+                }
+                if self.labels[i] == 1 {
+                    wp += wi;
+                } else {
+                    wn += wi;
+                }
+                loss.add(wi * self.loss[i]);
+                brier.add(wi * self.sq[i]);
+            }
+            auc += wn * (tp + 0.5 * wp);
+            tp += wp;
+            fp += wn;
+            if wp > 0.0 {
+                ap += wp * tp / (tp + fp);
+            }
+            if g == self.threshold_run {
+                tp_at = tp;
+                fp_at = fp;
+            }
+        }
+        BinaryTally {
+            pos: tp,
+            neg: fp,
+            tp: tp_at,
+            fp: fp_at,
+            auc_pairs: auc,
+            ap_sum: ap,
+            loss: loss.value(),
+            brier: brier.value(),
+        }
+    }
+
+    /// ROC curve as `sklearn.metrics.roc_curve`: thresholds at each distinct
+    /// score, descending, preceded by (0, 0) at threshold +∞ (here `None`).
+    /// With `drop_intermediate`, collinear points are dropped as sklearn does
+    /// by default. Undefined when the labels hold one class.
+    pub fn roc_curve(&self, drop_intermediate: bool) -> Result<Curve, Undefined> {
+        let (fps, tps, thr) = self.cumulative();
+        let (p, n) = (*tps.last().unwrap_or(&0.0), *fps.last().unwrap_or(&0.0));
+        if p == 0.0 {
+            return Err(Undefined("no positive labels"));
+        }
+        if n == 0.0 {
+            return Err(Undefined("no negative labels"));
+        }
+        let mut keep: Vec<usize> = (0..fps.len()).collect();
+        if drop_intermediate && fps.len() > 2 {
+            // sklearn: keep the ends and every point where the second
+            // difference of fps or tps is non-zero.
+            keep = (0..fps.len())
+                .filter(|&i| {
+                    i == 0
+                        || i == fps.len() - 1
+                        || (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
+                        || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0
+                })
+                .collect();
+        }
+        let mut curve = Curve {
+            x: vec![0.0],
+            y: vec![0.0],
+            thresholds: vec![None],
+        };
+        for i in keep {
+            curve.x.push(fps[i] / n);
+            curve.y.push(tps[i] / p);
+            curve.thresholds.push(Some(thr[i]));
+        }
+        Ok(curve)
+    }
+
+    /// Precision–recall curve as `sklearn.metrics.precision_recall_curve`
+    /// (`drop_intermediate=False`): `x` is recall, `y` precision, thresholds
+    /// ascending, ending with the point (recall 0, precision 1) that has no
+    /// threshold. Undefined with no positive labels.
+    pub fn pr_curve(&self) -> Result<Curve, Undefined> {
+        let (fps, tps, thr) = self.cumulative();
+        let p = *tps.last().unwrap_or(&0.0);
+        if p == 0.0 {
+            return Err(Undefined("no positive labels"));
+        }
+        let m = tps.len();
+        let mut curve = Curve {
+            x: Vec::with_capacity(m + 1),
+            y: Vec::with_capacity(m + 1),
+            thresholds: Vec::with_capacity(m + 1),
+        };
+        for i in (0..m).rev() {
+            let predicted = tps[i] + fps[i];
+            curve.y.push(if predicted > 0.0 {
+                tps[i] / predicted
+            } else {
+                0.0
+            });
+            curve.x.push(tps[i] / p);
+            curve.thresholds.push(Some(thr[i]));
+        }
+        curve.y.push(1.0);
+        curve.x.push(0.0);
+        curve.thresholds.push(None);
+        Ok(curve)
+    }
+
+    /// Cumulative false and true positives at each distinct threshold,
+    /// thresholds descending (sklearn's `_binary_clf_curve`).
+    fn cumulative(&self) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let runs = self.starts.len() - 1;
+        let mut fps = Vec::with_capacity(runs);
+        let mut tps = Vec::with_capacity(runs);
+        let mut thr = Vec::with_capacity(runs);
+        let (mut tp, mut fp) = (0.0, 0.0);
+        for g in (0..runs).rev() {
+            let (a, b) = (self.starts[g] as usize, self.starts[g + 1] as usize);
+            for i in a..b {
+                if self.labels[i] == 1 {
+                    tp += 1.0;
+                } else {
+                    fp += 1.0;
+                }
+            }
+            fps.push(fp);
+            tps.push(tp);
+            thr.push(self.scores[a]);
+        }
+        (fps, tps, thr)
+    }
+}
+
+/// Points of a curve (ROC: x = FPR, y = TPR; PR: x = recall, y = precision).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Curve {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    /// Threshold at each point; `None` where the point has no threshold.
+    pub thresholds: Vec<Option<f64>>,
+}
+
+impl Curve {
+    /// Keep at most `max_points` points (always the first and last), evenly
+    /// spread along the curve's index, for plotting and compact reports.
+    pub fn decimated(&self, max_points: usize) -> Curve {
+        let n = self.x.len();
+        if n <= max_points || max_points < 2 {
+            return self.clone();
+        }
+        let mut idx: Vec<usize> = (0..max_points)
+            .map(|k| ((k as f64) * ((n - 1) as f64) / ((max_points - 1) as f64)).round() as usize)
+            .collect();
+        idx.dedup();
+        Curve {
+            x: idx.iter().map(|&i| self.x[i]).collect(),
+            y: idx.iter().map(|&i| self.y[i]).collect(),
+            thresholds: idx.iter().map(|&i| self.thresholds[i]).collect(),
+        }
+    }
+}
+
+impl BinaryTally {
+    /// Total weight.
+    pub fn n(&self) -> f64 {
+        self.pos + self.neg
+    }
+    /// False negatives.
+    pub fn fn_(&self) -> f64 {
+        self.pos - self.tp
+    }
+    /// True negatives.
+    pub fn tn(&self) -> f64 {
+        self.neg - self.fp
+    }
+
+    /// All metrics, in the order of [`METRICS`].
+    pub fn values(&self) -> Vec<Value> {
+        let n = self.n();
+        let (tp, fp, fn_, tn) = (self.tp, self.fp, self.fn_(), self.tn());
+        let (pos, neg) = (self.pos, self.neg);
+        let pred_pos = tp + fp;
+        let pred_neg = tn + fn_;
+        const NO_POS: &str = "no positive labels";
+        const NO_NEG: &str = "no negative labels";
+
+        let roc_auc = if pos == 0.0 || neg == 0.0 {
+            Err(Undefined("only one class present in the labels"))
+        } else {
+            Ok(self.auc_pairs / (pos * neg))
+        };
+        let ap = ratio(self.ap_sum, pos, NO_POS);
+        // sklearn's balanced_accuracy_score averages recall over the classes
+        // that occur in y_true.
+        let balanced = {
+            let mut s = 0.0;
+            let mut k = 0.0;
+            if pos > 0.0 {
+                s += tp / pos;
+                k += 1.0;
+            }
+            if neg > 0.0 {
+                s += tn / neg;
+                k += 1.0;
+            }
+            ratio(s, k, "no rows")
+        };
+        let mcc = {
+            let den = (pred_pos * pos * neg * pred_neg).sqrt();
+            if den == 0.0 {
+                Err(Undefined(
+                    "labels or predictions hold only one class (sklearn returns 0)",
+                ))
+            } else {
+                Ok((tp * tn - fp * fn_) / den)
+            }
+        };
+        let kappa = {
+            // sklearn: 1 - sum(w * C) / sum(w * E), E = outer(row sums, col sums) / n
+            let observed_disagree = (fp + fn_) / n;
+            let expected_disagree = (pos * pred_neg + neg * pred_pos) / (n * n);
+            if expected_disagree == 0.0 {
+                Err(Undefined(
+                    "labels and predictions are the same single class (expected disagreement is 0)",
+                ))
+            } else {
+                Ok(1.0 - observed_disagree / expected_disagree)
+            }
+        };
+        vec![
+            roc_auc,
+            ap,
+            ratio(self.loss, n, "no rows"),
+            ratio(self.brier, n, "no rows"),
+            ratio(tp + tn, n, "no rows"),
+            balanced,
+            ratio(tp, pred_pos, "no predicted positives at this threshold"),
+            ratio(tp, pos, NO_POS),
+            ratio(
+                2.0 * tp,
+                2.0 * tp + fp + fn_,
+                "no positive labels and no predicted positives",
+            ),
+            ratio(tn, neg, NO_NEG),
+            ratio(tn, pred_neg, "no predicted negatives at this threshold"),
+            ratio(fp, neg, NO_NEG),
+            ratio(fn_, pos, NO_POS),
+            mcc,
+            kappa,
+            ratio(pos, n, "no rows"),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Unit;
+
+    fn value(key: &str, t: &BinaryTally) -> Value {
+        let i = METRICS.iter().position(|m| m.key == key).unwrap();
+        t.values()[i]
+    }
+
+    #[test]
+    fn auc_counts_ties_as_half() {
+        // One positive and one negative with the same score: AUC 0.5.
+        let d = BinaryData::new(&[true, false], &[0.4, 0.4], 0.5);
+        let t = d.tally(&Unit);
+        assert_eq!(value("roc_auc", &t), Ok(0.5));
+        // Perfect separation.
+        let d = BinaryData::new(&[true, false, true, false], &[0.9, 0.1, 0.8, 0.2], 0.5);
+        let t = d.tally(&Unit);
+        assert_eq!(value("roc_auc", &t), Ok(1.0));
+        assert_eq!(value("accuracy", &t), Ok(1.0));
+        assert_eq!(value("average_precision", &t), Ok(1.0));
+    }
+
+    #[test]
+    fn weights_equal_repeated_rows() {
+        let y = [true, false, true, false, true];
+        let p = [0.9, 0.7, 0.3, 0.3, 0.6];
+        let d = BinaryData::new(&y, &p, 0.5);
+        // Weights in sorted order: duplicate some rows.
+        let w: Vec<u32> = vec![2, 0, 1, 3, 1];
+        let weighted = d.tally(&w[..]).values();
+        // Materialise the same multiset and compute with unit weights.
+        let (mut y2, mut p2) = (vec![], vec![]);
+        for (k, &c) in w.iter().enumerate() {
+            for _ in 0..c {
+                y2.push(d.labels[k] == 1);
+                p2.push(d.scores[k]);
+            }
+        }
+        let plain = BinaryData::new(&y2, &p2, 0.5).tally(&Unit).values();
+        for (a, b) in weighted.iter().zip(&plain) {
+            match (a, b) {
+                (Ok(a), Ok(b)) => assert!((a - b).abs() < 1e-12, "{a} vs {b}"),
+                (a, b) => assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn undefined_values_say_why() {
+        let d = BinaryData::new(&[false, false], &[0.1, 0.2], 0.5);
+        let t = d.tally(&Unit);
+        assert!(value("roc_auc", &t).is_err());
+        assert_eq!(value("recall", &t), Err(Undefined("no positive labels")));
+        assert_eq!(
+            value("precision", &t),
+            Err(Undefined("no predicted positives at this threshold"))
+        );
+        assert_eq!(value("accuracy", &t), Ok(1.0));
+        assert!(d.roc_curve(true).is_err());
+    }
+
+    #[test]
+    fn decimation_keeps_ends() {
+        let c = Curve {
+            x: (0..100).map(|i| i as f64).collect(),
+            y: (0..100).map(|i| i as f64).collect(),
+            thresholds: (0..100).map(|i| Some(i as f64)).collect(),
+        };
+        let d = c.decimated(10);
+        assert_eq!(d.x.len(), 10);
+        assert_eq!(d.x[0], 0.0);
+        assert_eq!(*d.x.last().unwrap(), 99.0);
+    }
+}
