@@ -1,1 +1,23 @@
-fn main() {}
+//! `assay`: evaluate models on private data, locally.
+//!
+//! `main` only parses arguments, dispatches, and turns an error into one line
+//! on stderr and a non-zero exit code; the work is in the commands.
+
+mod args;
+mod commands;
+mod progress;
+mod summary;
+
+use clap::Parser;
+
+fn main() {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Eval(a) => commands::eval(a),
+        args::Command::Inspect(a) => commands::inspect(a),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

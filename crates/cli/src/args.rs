@@ -1,0 +1,142 @@
+//! Command-line arguments.
+
+use assay_engine::prepare::Task;
+use assay_engine::table::ColumnType;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Evaluate machine-learning models on private data, locally.
+///
+/// Nothing you give Assay leaves this machine: it makes no network requests.
+#[derive(Debug, Parser)]
+#[command(name = "assay", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate predictions: metrics with bootstrap confidence intervals, plots, a report.
+    Eval(EvalArgs),
+    /// Show a file's columns, their types, and which columns look like label and scores.
+    Inspect(InspectArgs),
+}
+
+/// Options shared by commands that read a CSV.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// The CSV file (`-` for standard input).
+    #[arg(long, short = 'd', value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Field delimiter (default: detected among , ; tab |).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Force a column's type: COL=numeric or COL=categorical (repeatable).
+    #[arg(long = "type", value_name = "COL=TYPE", value_parser = parse_type)]
+    pub types: Vec<(String, ColumnType)>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// The label (ground-truth) column.
+    #[arg(long, short = 'l', value_name = "COL")]
+    pub label: String,
+
+    /// Score column(s): the probability of the positive class (binary), one
+    /// probability column per class (multiclass; CLASS=COL names the class),
+    /// or the prediction (regression). Repeat or separate with commas.
+    #[arg(
+        long,
+        short = 's',
+        value_name = "COL",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub score: Vec<String>,
+
+    /// The task (default: inferred from the columns).
+    #[arg(long, value_name = "TASK", value_parser = parse_task)]
+    pub task: Option<Task>,
+
+    /// The positive class value (binary). Inferred for 0/1, yes/no, true/false.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+
+    /// Scores are logits: apply the sigmoid (binary) or softmax (multiclass).
+    #[arg(long)]
+    pub logits: bool,
+
+    /// Decision threshold for binary metrics: predicted positive iff score >= T.
+    #[arg(long, value_name = "T", default_value_t = 0.5)]
+    pub threshold: f64,
+
+    /// Bootstrap resamples for confidence intervals (0: none).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub bootstrap: usize,
+
+    /// Seed of the bootstrap (same seed, same intervals).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Confidence level of the intervals.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    pub ci_level: f64,
+
+    /// Write the JSON report here (`-`: standard output, replacing the summary).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+
+    /// Write a self-contained HTML report (with SVG plots) here.
+    #[arg(long, value_name = "OUT")]
+    pub html: Option<PathBuf>,
+
+    /// Write a Markdown report here.
+    #[arg(long, value_name = "OUT")]
+    pub markdown: Option<PathBuf>,
+
+    /// No summary and no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// Rows to inspect.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub rows: usize,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "'{s}' is not a single ASCII character (use 'tab' for tabs)"
+        )),
+    }
+}
+
+fn parse_type(s: &str) -> Result<(String, ColumnType), String> {
+    let (col, t) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{s}' should look like COL=numeric or COL=categorical"))?;
+    let t = match t {
+        "numeric" | "number" | "float" => ColumnType::Numeric,
+        "categorical" | "category" | "string" | "text" => ColumnType::Categorical,
+        _ => return Err(format!("unknown type '{t}' (numeric or categorical)")),
+    };
+    Ok((col.to_owned(), t))
+}
+
+fn parse_task(s: &str) -> Result<Task, String> {
+    s.parse()
+}

@@ -1,0 +1,90 @@
+//! The human summary printed on stdout.
+
+use assay_report::Report;
+use std::fmt::Write;
+
+fn num(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 1e-3 && v.abs() < 1e6) {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// A plain-text summary of a report.
+pub fn render(report: &Report) -> String {
+    let ev = &report.evaluation;
+    let mut o = String::new();
+    let input = report
+        .provenance
+        .inputs
+        .first()
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let _ = write!(o, "{input}: {} task, {} rows", ev.task, ev.rows);
+    if let Some(p) = &ev.positive {
+        let _ = write!(o, ", positive class '{p}'");
+    }
+    if let Some(t) = ev.threshold {
+        let _ = write!(o, ", threshold {t}");
+    }
+    o.push('\n');
+    if !ev.class_counts.is_empty() {
+        let counts: Vec<String> = ev
+            .class_counts
+            .iter()
+            .map(|c| format!("{}: {}", c.class, c.count))
+            .collect();
+        let _ = writeln!(o, "classes: {}", counts.join(", "));
+    }
+    o.push('\n');
+    let width = ev
+        .metrics
+        .iter()
+        .map(|m| m.name.chars().count())
+        .max()
+        .unwrap_or(10);
+    let level = report.provenance.config.evaluation.bootstrap.level;
+    let _ = writeln!(
+        o,
+        "{:<width$}  {:>10}  {}",
+        "metric",
+        "value",
+        format!("{:.0}% CI", level * 100.0)
+    );
+    for m in &ev.metrics {
+        let v = m.value.map_or_else(|| "undefined".into(), num);
+        let ci = match (&m.ci, &m.undefined) {
+            (Some(c), _) => format!("[{}, {}]", num(c.lower), num(c.upper)),
+            (None, Some(u)) => format!("({u})"),
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "{:<width$}  {:>10}  {}", m.name, v, ci);
+    }
+    if let Some(cm) = &ev.confusion_matrix
+        && cm.labels.len() <= 12
+    {
+        o.push_str("\nconfusion matrix (rows: true, columns: predicted)\n");
+        let w = cm
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .chain(cm.matrix.iter().flatten().map(|c| c.to_string().len()))
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let _ = write!(o, "{:>w$}", "");
+        for l in &cm.labels {
+            let _ = write!(o, "  {l:>w$}");
+        }
+        o.push('\n');
+        for (l, row) in cm.labels.iter().zip(&cm.matrix) {
+            let _ = write!(o, "{l:>w$}");
+            for c in row {
+                let _ = write!(o, "  {c:>w$}");
+            }
+            o.push('\n');
+        }
+    }
+    o
+}
