@@ -12,10 +12,12 @@ use std::path::Path;
 
 type CmdResult = Result<(), String>;
 
-/// An opened input and its size when known.
-fn open(path: &Path) -> Result<(Box<dyn Read>, Option<u64>, String), String> {
+/// An opened input, its size when known, and its name.
+type Opened = (Box<dyn Read + Send>, Option<u64>, String);
+
+fn open(path: &Path) -> Result<Opened, String> {
     if path.as_os_str() == "-" {
-        return Ok((Box::new(std::io::stdin().lock()), None, "stdin".into()));
+        return Ok((Box::new(std::io::stdin()), None, "stdin".into()));
     }
     let f = std::fs::File::open(path)
         .map_err(|e| format!("cannot open '{}': {}", path.display(), io_reason(&e)))?;

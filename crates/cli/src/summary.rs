@@ -45,13 +45,8 @@ pub fn render(report: &Report) -> String {
         .max()
         .unwrap_or(10);
     let level = report.provenance.config.evaluation.bootstrap.level;
-    let _ = writeln!(
-        o,
-        "{:<width$}  {:>10}  {}",
-        "metric",
-        "value",
-        format!("{:.0}% CI", level * 100.0)
-    );
+    let ci_header = format!("{:.0}% CI", level * 100.0);
+    let _ = writeln!(o, "{:<width$}  {:>10}  {ci_header}", "metric", "value");
     for m in &ev.metrics {
         let v = m.value.map_or_else(|| "undefined".into(), num);
         let ci = match (&m.ci, &m.undefined) {

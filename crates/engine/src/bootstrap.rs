@@ -55,6 +55,10 @@ fn splitmix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+fn rng_for(seed: u64, b: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(splitmix64(seed) ^ b))
+}
+
 /// Fill `counts` with the multiplicities of resample `b`.
 pub fn draw_counts(counts: &mut [u32], seed: u64, b: u64) {
     counts.fill(0);
@@ -62,9 +66,60 @@ pub fn draw_counts(counts: &mut [u32], seed: u64, b: u64) {
     if n == 0 {
         return;
     }
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(splitmix64(splitmix64(seed) ^ b));
+    let mut rng = rng_for(seed, b);
     for _ in 0..n {
         counts[rng.random_range(0..n) as usize] += 1;
+    }
+}
+
+/// The same draws as [`draw_counts`] into one byte per row — a quarter of
+/// the memory traffic, which is what a resample mostly costs. Returns false
+/// if some row was drawn more than 255 times (the byte wrapped; for n ≥ 256
+/// the chance is below 1e-500), in which case the caller redraws wide.
+pub fn draw_counts_small(counts: &mut [u8], seed: u64, b: u64) -> bool {
+    counts.fill(0);
+    let n = counts.len() as u32;
+    if n == 0 {
+        return true;
+    }
+    let mut rng = rng_for(seed, b);
+    for _ in 0..n {
+        let j = rng.random_range(0..n) as usize;
+        counts[j] = counts[j].wrapping_add(1);
+    }
+    counts.iter().map(|&c| c as u64).sum::<u64>() == n as u64
+}
+
+/// A resample's multiplicities, one per row.
+#[derive(Debug, Clone, Copy)]
+pub enum Counts<'a> {
+    /// One byte per row (the usual case).
+    Small(&'a [u8]),
+    /// Four bytes per row (when some row was drawn more than 255 times).
+    Wide(&'a [u32]),
+}
+
+/// Scratch buffers of one worker thread.
+struct Scratch {
+    small: Vec<u8>,
+    wide: Vec<u32>,
+}
+
+fn one_resample<F>(s: &mut Scratch, n: usize, seed: u64, b: u64, stat: &F) -> Vec<Value>
+where
+    F: Fn(Counts<'_>) -> Vec<Value> + Sync,
+{
+    if s.small.len() != n {
+        s.small = vec![0u8; n];
+    }
+    if draw_counts_small(&mut s.small, seed, b) {
+        stat(Counts::Small(&s.small))
+    } else {
+        if s.wide.len() != n {
+            s.wide = vec![0u32; n];
+        }
+        draw_counts(&mut s.wide, seed, b);
+        stat(Counts::Wide(&s.wide))
     }
 }
 
@@ -78,13 +133,19 @@ pub fn run<F>(
     stat: F,
 ) -> Vec<Vec<Option<f64>>>
 where
-    F: Fn(&[u32]) -> Vec<Value> + Sync,
+    F: Fn(Counts<'_>) -> Vec<Value> + Sync,
 {
     let total = opts.resamples;
     let mut per_resample: Vec<Vec<Value>> = Vec::with_capacity(total);
     let batch = (total / 50).clamp(8, 64);
     let mut start = 0;
     progress(0, total);
+    let new_scratch = || Scratch {
+        small: Vec::new(),
+        wide: Vec::new(),
+    };
+    #[cfg(not(feature = "parallel"))]
+    let mut scratch = new_scratch();
     while start < total {
         let end = (start + batch).min(total);
         #[cfg(feature = "parallel")]
@@ -92,23 +153,15 @@ where
             use rayon::prelude::*;
             let out: Vec<Vec<Value>> = (start..end)
                 .into_par_iter()
-                .map_init(
-                    || vec![0u32; n],
-                    |counts, b| {
-                        draw_counts(counts, opts.seed, b as u64);
-                        stat(counts)
-                    },
-                )
+                .map_init(new_scratch, |s, b| {
+                    one_resample(s, n, opts.seed, b as u64, &stat)
+                })
                 .collect();
             per_resample.extend(out);
         }
         #[cfg(not(feature = "parallel"))]
-        {
-            let mut counts = vec![0u32; n];
-            for b in start..end {
-                draw_counts(&mut counts, opts.seed, b as u64);
-                per_resample.push(stat(&counts));
-            }
+        for b in start..end {
+            per_resample.push(one_resample(&mut scratch, n, opts.seed, b as u64, &stat));
         }
         start = end;
         progress(start, total);
@@ -165,6 +218,20 @@ mod tests {
         assert_ne!(a, b);
         draw_counts(&mut b, 8, 3);
         assert_ne!(a, b);
+        // The byte-wide draw is the same resample.
+        let mut small = vec![0u8; 1000];
+        assert!(draw_counts_small(&mut small, 7, 3));
+        let wide: Vec<u32> = small.iter().map(|&c| c as u32).collect();
+        assert_eq!(wide, a);
+    }
+
+    #[test]
+    fn wrapped_bytes_are_detected() {
+        // With 300 rows drawn into one row... impossible by chance, so check
+        // the detection arithmetic directly: a wrapped sum differs from n.
+        let mut c = vec![0u8; 300];
+        c[0] = 44; // as if 300 draws had wrapped to 300 - 256
+        assert_ne!(c.iter().map(|&x| x as u64).sum::<u64>(), 300);
     }
 
     #[test]
@@ -186,7 +253,10 @@ mod tests {
             seed: 1,
             level: 0.95,
         };
-        let stat = |c: &[u32]| -> Vec<Value> {
+        let stat = |c: Counts<'_>| -> Vec<Value> {
+            let Counts::Small(c) = c else {
+                panic!("1000 rows never need wide counts")
+            };
             let (mut s, mut w) = (0.0, 0.0);
             for (xi, &ci) in x.iter().zip(c) {
                 s += xi * ci as f64;

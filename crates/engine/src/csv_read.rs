@@ -22,7 +22,7 @@ use crate::table::{CategoricalColumn, Column, ColumnType, NumericColumn, Table};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// Options for [`read_csv`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +40,9 @@ pub struct CsvOptions {
     pub max_bytes: Option<u64>,
     /// Stop after this many data rows (`None`: read all). Used to inspect a file.
     pub max_rows: Option<usize>,
+    /// Bytes per block (tests use tiny blocks to exercise block boundaries).
+    #[serde(skip)]
+    pub block_bytes: usize,
 }
 
 impl Default for CsvOptions {
@@ -51,6 +54,7 @@ impl Default for CsvOptions {
             infer_rows: 1000,
             max_bytes: None,
             max_rows: None,
+            block_bytes: BLOCK,
         }
     }
 }
@@ -80,10 +84,6 @@ pub struct CsvSummary {
 pub const MISSING_MARKERS: &[&str] = &[
     "", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "None", "none", "#N/A", "<NA>", "?",
 ];
-
-fn is_missing(s: &str) -> bool {
-    MISSING_MARKERS.contains(&s)
-}
 
 /// A reader that hashes and counts every byte that passes through it.
 struct HashingReader<R> {
@@ -162,6 +162,35 @@ fn map_csv_error(e: csv::Error, expected: usize) -> EngineError {
     }
 }
 
+/// Bytes read per block. Blocks are parsed independently (in parallel in
+/// native builds), so the file is never held in memory at once.
+const BLOCK: usize = 4 << 20;
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+fn is_missing_bytes(b: &[u8]) -> bool {
+    MISSING_MARKERS.iter().any(|m| m.as_bytes() == b)
+}
+
+/// Parse a number: `fast-float2` first (a correctly rounded parser, several
+/// times faster than `str::parse`), then the standard library for the forms
+/// it does not take (a leading `+`, for one). Both round correctly, so a
+/// value never depends on which one read it.
+fn parse_number(b: &[u8]) -> Option<f64> {
+    fast_float2::parse::<f64, _>(b)
+        .ok()
+        .or_else(|| std::str::from_utf8(b).ok()?.parse::<f64>().ok())
+}
+
+/// How a column is parsed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Plan {
+    Numeric { forced: bool },
+    Categorical,
+}
+
 /// A column under construction.
 enum Builder {
     Numeric { col: NumericColumn, forced: bool },
@@ -169,40 +198,96 @@ enum Builder {
 }
 
 impl Builder {
+    fn new(plan: Plan) -> Self {
+        match plan {
+            Plan::Numeric { forced } => Builder::Numeric {
+                col: NumericColumn::default(),
+                forced,
+            },
+            Plan::Categorical => Builder::Categorical(CategoricalColumn::default()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Builder::Numeric { col, .. } => col.values.len(),
+            Builder::Categorical(c) => c.codes.len(),
+        }
+    }
+
     fn push(
         &mut self,
-        field: &str,
+        field: &[u8],
         name: &str,
         line: u64,
-        warnings: &mut Vec<String>,
+        warning: &mut Option<(u64, String)>,
     ) -> Result<()> {
-        let field = field.trim();
+        let field = trim_ascii(field);
         match self {
             Builder::Categorical(c) => {
-                c.push((!is_missing(field)).then_some(field));
+                if is_missing_bytes(field) {
+                    c.push(None);
+                } else {
+                    // The record was validated as UTF-8 as a whole.
+                    c.push(Some(std::str::from_utf8(field).unwrap_or("")));
+                }
             }
             Builder::Numeric { col, forced } => {
-                if is_missing(field) {
+                if is_missing_bytes(field) {
                     col.push(None);
-                } else if let Ok(v) = field.parse::<f64>() {
+                } else if let Some(v) = parse_number(field) {
                     col.push(Some(v));
-                } else if *forced {
-                    return Err(EngineError::NotNumeric {
-                        column: name.to_owned(),
-                        line,
-                        value: field.to_owned(),
-                    });
                 } else {
-                    warnings.push(format!(
-                        "column '{name}' looked numeric but line {line} holds '{field}'; it is read as categorical (set its type to override)"
-                    ));
+                    let text = String::from_utf8_lossy(field).into_owned();
+                    if *forced {
+                        return Err(EngineError::NotNumeric {
+                            column: name.to_owned(),
+                            line,
+                            value: text,
+                        });
+                    }
+                    if warning.is_none() {
+                        *warning = Some((
+                            line,
+                            format!(
+                                "column '{name}' looked numeric but line {line} holds '{text}'; it is read as categorical (set its type to override)"
+                            ),
+                        ));
+                    }
                     let mut c = CategoricalColumn::from_numeric(col);
-                    c.push(Some(field));
+                    c.push(Some(&text));
                     *self = Builder::Categorical(c);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Append `other` (the next rows), converting to categorical if either is.
+    fn append(&mut self, other: Builder) {
+        match (&mut *self, other) {
+            (Builder::Numeric { col: a, .. }, Builder::Numeric { col: b, .. }) => {
+                let before = a.values.len();
+                if a.missing.is_some() || b.missing.is_some() {
+                    let mut m = a.missing.take().unwrap_or_else(|| vec![false; before]);
+                    m.extend(b.missing.unwrap_or_else(|| vec![false; b.values.len()]));
+                    a.missing = Some(m);
+                }
+                a.values.extend(b.values);
+            }
+            (Builder::Categorical(a), b) => {
+                let b = match b {
+                    Builder::Categorical(c) => c,
+                    Builder::Numeric { col, .. } => CategoricalColumn::from_numeric(&col),
+                };
+                a.append(&b);
+            }
+            (Builder::Numeric { col, .. }, Builder::Categorical(b)) => {
+                let mut a = CategoricalColumn::from_numeric(col);
+                a.append(&b);
+                *self = Builder::Categorical(a);
+            }
+        }
     }
 
     fn finish(self) -> Column {
@@ -215,14 +300,14 @@ impl Builder {
 
 /// Infer a column type from sample values: numeric when every present value
 /// parses as a number (and at least one is present).
-fn infer_type<'a>(values: impl Iterator<Item = &'a str>) -> ColumnType {
+fn infer_type<'a>(values: impl Iterator<Item = &'a [u8]>) -> ColumnType {
     let mut any = false;
     for v in values {
-        let v = v.trim();
-        if is_missing(v) {
+        let v = trim_ascii(v);
+        if is_missing_bytes(v) {
             continue;
         }
-        if v.parse::<f64>().is_err() {
+        if parse_number(v).is_none() {
             return ColumnType::Categorical;
         }
         any = true;
@@ -234,10 +319,192 @@ fn infer_type<'a>(values: impl Iterator<Item = &'a str>) -> ColumnType {
     }
 }
 
-fn field_str(rec: &csv::ByteRecord, i: usize) -> &str {
-    // The whole record was checked as UTF-8 before any field is read, and a
-    // field boundary never splits a UTF-8 sequence (delimiters are ASCII).
-    std::str::from_utf8(&rec[i]).unwrap_or("")
+/// What every block parser needs to know.
+struct Layout {
+    delimiter: u8,
+    ncols: usize,
+    /// File column index of each kept column.
+    kept: Vec<usize>,
+    /// Names of all columns.
+    header: Vec<String>,
+    plans: Vec<Plan>,
+}
+
+/// A block of whole records and where it starts in the file.
+struct Block {
+    bytes: Vec<u8>,
+    /// File line of the block's first byte.
+    first_line: u64,
+}
+
+/// The columns parsed from one block.
+struct Parsed {
+    cols: Vec<Builder>,
+    rows: usize,
+    /// Earliest type warning per kept column.
+    warnings: Vec<Option<(u64, String)>>,
+    /// Whether the block had records beyond `max_rows`.
+    more: bool,
+}
+
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+fn parse_block(block: &Block, layout: &Layout, max_rows: usize) -> Result<Parsed> {
+    let mut cols: Vec<Builder> = layout.plans.iter().map(|&p| Builder::new(p)).collect();
+    let mut warnings: Vec<Option<(u64, String)>> = vec![None; cols.len()];
+    let mut rdr = csv_reader(&block.bytes, layout.delimiter);
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    let mut more = false;
+    loop {
+        let ok = rdr.read_byte_record(&mut rec).map_err(|e| {
+            let mut err = map_csv_error(e, layout.ncols);
+            if let EngineError::InvalidUtf8 { line } | EngineError::Csv { line, .. } = &mut err {
+                *line += block.first_line - 1;
+            }
+            err
+        })?;
+        if !ok {
+            break;
+        }
+        if rows == max_rows {
+            more = true;
+            break;
+        }
+        let line = block.first_line + rec.position().map_or(1, |p| p.line()) - 1;
+        if rec.len() != layout.ncols {
+            // A blank line is a record of one empty field: skip it, as pandas does.
+            if rec.len() == 1 && rec[0].is_empty() {
+                continue;
+            }
+            return Err(EngineError::Ragged {
+                line,
+                found: rec.len(),
+                expected: layout.ncols,
+            });
+        }
+        if simdutf8::basic::from_utf8(rec.as_slice()).is_err() {
+            return Err(EngineError::InvalidUtf8 { line });
+        }
+        for ((b, &c), w) in cols.iter_mut().zip(&layout.kept).zip(warnings.iter_mut()) {
+            b.push(&rec[c], &layout.header[c], line, w)?;
+        }
+        rows += 1;
+    }
+    debug_assert!(cols.iter().all(|c| c.len() == rows));
+    Ok(Parsed {
+        cols,
+        rows,
+        warnings,
+        more,
+    })
+}
+
+/// Reads the input in blocks that end on a record boundary: the last newline
+/// preceded by an even number of quote characters (a newline inside a quoted
+/// field is preceded by an odd number; RFC 4180's doubled quotes keep the
+/// parity).
+struct BlockReader<R> {
+    input: R,
+    block: usize,
+    carry: Vec<u8>,
+    line: u64,
+    eof: bool,
+}
+
+impl<R: Read> BlockReader<R> {
+    fn next(&mut self) -> Result<Option<Block>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut want = self.block;
+        loop {
+            while buf.len() < want && !self.eof {
+                let start = buf.len();
+                buf.resize(want, 0);
+                let n = loop {
+                    match self.input.read(&mut buf[start..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(io_error(e)),
+                    }
+                };
+                buf.truncate(start + n);
+                if n == 0 {
+                    self.eof = true;
+                }
+            }
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let cut = if self.eof {
+                Some(buf.len())
+            } else {
+                last_record_end(&buf)
+            };
+            match cut {
+                Some(cut) => {
+                    self.carry = buf.split_off(cut);
+                    let first_line = self.line;
+                    self.line += memchr::memchr_iter(b'\n', &buf).count() as u64;
+                    return Ok(Some(Block {
+                        bytes: buf,
+                        first_line,
+                    }));
+                }
+                // One record longer than the block: read more.
+                None => want = buf.len() * 2,
+            }
+        }
+    }
+}
+
+/// One past the last newline outside quotes, if any.
+fn last_record_end(buf: &[u8]) -> Option<usize> {
+    let mut even = true;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            even = !even;
+        } else if even {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+/// Parse a batch of blocks, in parallel where the build allows.
+fn parse_batch(blocks: &[Block], layout: &Layout, max_rows: usize) -> Vec<Result<Parsed>> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        blocks
+            .par_iter()
+            .map(|b| parse_block(b, layout, max_rows))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        blocks
+            .iter()
+            .map(|b| parse_block(b, layout, max_rows))
+            .collect()
+    }
+}
+
+fn read_batch<R: Read>(r: &mut BlockReader<R>, k: usize) -> Result<Vec<Block>> {
+    let mut v = Vec::with_capacity(k);
+    while v.len() < k {
+        match r.next()? {
+            Some(b) => v.push(b),
+            None => break,
+        }
+    }
+    Ok(v)
 }
 
 /// Read CSV from `input` into a [`Table`].
@@ -255,22 +522,33 @@ pub fn read_csv<R: Read>(
         bytes: 0,
         limit: opts.max_bytes,
     };
-    let mut buffered = BufReader::with_capacity(1 << 20, hashing);
-    let head = buffered.fill_buf().map_err(io_error)?;
-    if head.is_empty() {
+    let mut blocks = BlockReader {
+        input: hashing,
+        block: opts.block_bytes.max(16),
+        carry: Vec::new(),
+        line: 1,
+        eof: false,
+    };
+    let Some(mut first) = blocks.next()? else {
+        return Err(EngineError::EmptyFile);
+    };
+    // A UTF-8 byte-order mark is not part of the first column's name.
+    if first.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        first.bytes.drain(..3);
+    }
+    if first.bytes.iter().all(|b| b.is_ascii_whitespace()) && blocks.eof {
         return Err(EngineError::EmptyFile);
     }
-    let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
+    let delimiter = opts
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(&first.bytes));
 
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(false)
-        .buffer_capacity(1 << 16)
-        .from_reader(buffered);
-
-    let header_rec = rdr.byte_headers().map_err(|e| map_csv_error(e, 0))?.clone();
-    if std::str::from_utf8(header_rec.as_slice()).is_err() {
+    // Header, and the sample records that decide the column types.
+    let mut rdr = csv_reader(&first.bytes, delimiter);
+    let mut header_rec = csv::ByteRecord::new();
+    rdr.read_byte_record(&mut header_rec)
+        .map_err(|e| map_csv_error(e, 0))?;
+    if simdutf8::basic::from_utf8(header_rec.as_slice()).is_err() {
         return Err(EngineError::InvalidUtf8 { line: 1 });
     }
     let mut header: Vec<String> = Vec::with_capacity(header_rec.len());
@@ -290,10 +568,19 @@ pub fn read_csv<R: Read>(
         }
         header.push(name);
     }
-    if header.len() == 1 && header[0].is_empty() {
-        return Err(EngineError::EmptyFile);
-    }
     let ncols = header.len();
+    let data_start = rdr.position().byte() as usize;
+    let data_line = rdr.position().line();
+    let mut sample: Vec<csv::ByteRecord> = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    while sample.len() < opts.infer_rows.max(1) {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) if rec.len() == ncols => sample.push(rec.clone()),
+            Ok(true) => {}
+            _ => break,
+        }
+    }
+    drop(rdr);
 
     // Which columns to keep, in the order asked for (or file order).
     let kept: Vec<usize> = match &opts.columns {
@@ -328,104 +615,106 @@ pub fn read_csv<R: Read>(
             });
         }
     }
-
-    let max_rows = opts.max_rows.unwrap_or(usize::MAX);
-    let mut warnings = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    let check = |rec: &csv::ByteRecord| -> Result<()> {
-        if std::str::from_utf8(rec.as_slice()).is_err() {
-            return Err(EngineError::InvalidUtf8 {
-                line: rec.position().map_or(0, |p| p.line()),
-            });
-        }
-        Ok(())
-    };
-
-    // 1. Buffer the first records and infer types from them.
-    let mut sample: Vec<csv::ByteRecord> = Vec::new();
-    while sample.len() < opts.infer_rows.max(1) && sample.len() < max_rows {
-        if !rdr
-            .read_byte_record(&mut rec)
-            .map_err(|e| map_csv_error(e, ncols))?
-        {
-            break;
-        }
-        check(&rec)?;
-        sample.push(rec.clone());
-    }
-    if sample.is_empty() {
-        return Err(EngineError::HeaderOnly { columns: ncols });
-    }
-    let mut builders: Vec<Builder> = kept
+    let plans: Vec<Plan> = kept
         .iter()
-        .map(|&c| {
-            let name = &header[c];
-            match opts.types.get(name) {
-                Some(ColumnType::Numeric) => Builder::Numeric {
-                    col: NumericColumn::default(),
-                    forced: true,
-                },
-                Some(ColumnType::Categorical) => Builder::Categorical(CategoricalColumn::default()),
-                None => match infer_type(sample.iter().map(|r| field_str(r, c))) {
-                    ColumnType::Numeric => Builder::Numeric {
-                        col: NumericColumn::default(),
-                        forced: false,
-                    },
-                    ColumnType::Categorical => Builder::Categorical(CategoricalColumn::default()),
-                },
-            }
+        .map(|&c| match opts.types.get(&header[c]) {
+            Some(ColumnType::Numeric) => Plan::Numeric { forced: true },
+            Some(ColumnType::Categorical) => Plan::Categorical,
+            None => match infer_type(sample.iter().map(|r| &r[c])) {
+                ColumnType::Numeric => Plan::Numeric { forced: false },
+                ColumnType::Categorical => Plan::Categorical,
+            },
         })
         .collect();
-
-    let mut rows = 0usize;
-    let mut push_record = |rec: &csv::ByteRecord, builders: &mut [Builder]| -> Result<()> {
-        let line = rec.position().map_or(0, |p| p.line());
-        for (b, &c) in builders.iter_mut().zip(&kept) {
-            b.push(field_str(rec, c), &header[c], line, &mut warnings)?;
-        }
-        Ok(())
-    };
-    for r in &sample {
-        push_record(r, &mut builders)?;
-        rows += 1;
-    }
     drop(sample);
+    let layout = Layout {
+        delimiter,
+        ncols,
+        kept,
+        header: header.clone(),
+        plans,
+    };
 
-    // 2. Stream the rest.
+    // The first block's data, then the rest, a batch of blocks at a time;
+    // reading the next batch overlaps with parsing this one.
+    first.bytes.drain(..data_start);
+    first.first_line = data_line;
+    let max_rows = opts.max_rows.unwrap_or(usize::MAX);
+    #[cfg(feature = "parallel")]
+    let per_batch = if opts.max_rows.is_some() {
+        1
+    } else {
+        rayon::current_num_threads().max(1) * 2
+    };
+    #[cfg(not(feature = "parallel"))]
+    let per_batch: usize = 1;
+    let mut cols: Vec<Builder> = layout.plans.iter().map(|&p| Builder::new(p)).collect();
+    let mut warnings: Vec<Option<(u64, String)>> = vec![None; cols.len()];
+    let mut rows = 0usize;
     let mut truncated = false;
-    loop {
+    let mut batch = vec![first];
+    batch.extend(read_batch(&mut blocks, per_batch.saturating_sub(1))?);
+    while !batch.is_empty() {
+        let left = max_rows - rows;
+        #[cfg(feature = "parallel")]
+        let (parsed, next) = {
+            // Parse on the pool while this thread reads (and hashes) the
+            // next batch; the input itself never crosses threads.
+            let mut parsed = None;
+            let next = rayon::in_place_scope(|s| {
+                s.spawn(|_| parsed = Some(parse_batch(&batch, &layout, left)));
+                if left == 0 {
+                    Ok(Vec::new())
+                } else {
+                    read_batch(&mut blocks, per_batch)
+                }
+            });
+            (parsed.expect("the scope ran the parse"), next)
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (parsed, next) = (
+            parse_batch(&batch, &layout, left),
+            if left == 0 {
+                Ok(Vec::new())
+            } else {
+                read_batch(&mut blocks, per_batch)
+            },
+        );
+        for p in parsed {
+            let p = p?;
+            if rows + p.rows > max_rows || (rows == max_rows && (p.rows > 0 || p.more)) {
+                truncated = true;
+            }
+            truncated |= p.more;
+            rows += p.rows;
+            for ((dst, src), (w, pw)) in cols
+                .iter_mut()
+                .zip(p.cols)
+                .zip(warnings.iter_mut().zip(p.warnings))
+            {
+                dst.append(src);
+                if w.is_none() {
+                    *w = pw;
+                }
+            }
+            if rows >= max_rows {
+                break;
+            }
+        }
+        batch = next?;
+        progress(blocks.input.bytes);
         if rows >= max_rows {
-            // Is there more? Then say the read was cut short.
-            truncated = rdr
-                .read_byte_record(&mut rec)
-                .map_err(|e| map_csv_error(e, ncols))?;
+            truncated |= !batch.is_empty() || !blocks.eof || !blocks.carry.is_empty();
             break;
         }
-        if !rdr
-            .read_byte_record(&mut rec)
-            .map_err(|e| map_csv_error(e, ncols))?
-        {
-            break;
-        }
-        check(&rec)?;
-        push_record(&rec, &mut builders)?;
-        rows += 1;
-        if rows % 65536 == 0 {
-            progress(rec.position().map_or(0, |p| p.byte()));
-        }
     }
-
-    // Drain and hash whatever the parser did not consume (nothing, normally).
-    let mut buffered = rdr.into_inner();
-    if !truncated {
-        std::io::copy(&mut buffered, &mut std::io::sink()).map_err(io_error)?;
+    if rows == 0 {
+        return Err(EngineError::HeaderOnly { columns: ncols });
     }
-    let hashing = buffered.into_inner();
-    progress(hashing.bytes);
+    let hashing = blocks.input;
     let sha256 = hex(&hashing.hasher.finalize());
-
     let mut table = Table::with_rows(rows);
-    for (b, &c) in builders.into_iter().zip(&kept) {
+    for (b, &c) in cols.into_iter().zip(&layout.kept) {
         table.push(header[c].clone(), b.finish());
     }
     Ok((
@@ -436,16 +725,10 @@ pub fn read_csv<R: Read>(
             rows,
             delimiter: delimiter as char,
             header,
-            warnings: dedup_column_warnings(warnings),
+            warnings: warnings.into_iter().flatten().map(|(_, w)| w).collect(),
             truncated,
         },
     ))
-}
-
-fn dedup_column_warnings(mut w: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    w.retain(|s| seen.insert(s.clone()));
-    w
 }
 
 /// Lowercase hex encoding.
@@ -595,6 +878,79 @@ mod tests {
         assert!(s.truncated);
         let (_, s) = read_csv("a\n1\n2\n".as_bytes(), &opts, &mut |_| {}).unwrap();
         assert!(!s.truncated);
+    }
+
+    #[test]
+    fn tiny_blocks_read_the_same_table() {
+        // Quoted fields with delimiters, quotes and newlines, blank lines,
+        // CRLF: split into blocks of every small size, the table must not change.
+        let mut text = String::from("id,name,v\r\n");
+        for i in 0..200 {
+            let name = match i % 5 {
+                0 => format!("\"multi\nline {i}\""),
+                1 => format!("\"has, comma {i}\""),
+                2 => format!("\"quote \"\"{i}\"\" inside\""),
+                3 => format!("plain{i}"),
+                _ => String::new(),
+            };
+            text.push_str(&format!("{i},{name},{}\r\n", i as f64 / 7.0));
+            if i == 50 {
+                text.push_str("\r\n");
+            }
+        }
+        let whole = read_csv(text.as_bytes(), &CsvOptions::default(), &mut |_| {}).unwrap();
+        for block in [16, 17, 31, 64, 100, 257, 1000] {
+            let opts = CsvOptions {
+                block_bytes: block,
+                ..CsvOptions::default()
+            };
+            let got = read_csv(text.as_bytes(), &opts, &mut |_| {}).unwrap();
+            assert_eq!(got.0.rows(), 200, "block {block}");
+            assert_eq!(got.1, whole.1, "block {block}");
+            for c in 0..3 {
+                for r in 0..200 {
+                    assert_eq!(
+                        got.0.columns()[c].text(r),
+                        whole.0.columns()[c].text(r),
+                        "block {block} col {c} row {r}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            whole.0.column("name").unwrap().text(0).unwrap(),
+            "multi\nline 0"
+        );
+        assert_eq!(
+            whole.0.column("name").unwrap().text(2).unwrap(),
+            "quote \"2\" inside"
+        );
+        assert!(whole.0.column("name").unwrap().is_missing(4));
+    }
+
+    #[test]
+    fn errors_name_the_right_line_across_blocks() {
+        let mut text = String::from("a,b\n");
+        for i in 0..100 {
+            text.push_str(&format!("{i},{i}\n"));
+        }
+        text.push_str("1,2,3\n");
+        for block in [16, 64, 1 << 20] {
+            let opts = CsvOptions {
+                block_bytes: block,
+                ..CsvOptions::default()
+            };
+            let e = read_csv(text.as_bytes(), &opts, &mut |_| {}).unwrap_err();
+            assert_eq!(
+                e,
+                EngineError::Ragged {
+                    line: 102,
+                    found: 3,
+                    expected: 2
+                },
+                "block {block}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! [`Evaluation`] of aggregates only — metrics, intervals, confusion matrix,
 //! curves, class counts. No row of the input survives into it.
 
-use crate::bootstrap::{self, BootstrapOptions};
+use crate::bootstrap::{self, BootstrapOptions, Counts};
 use crate::error::Result;
 use crate::metrics::binary::{BinaryData, Curve};
 use crate::metrics::multiclass::{self, MulticlassData, PerClass};
@@ -48,11 +48,11 @@ pub struct CurveResult {
 }
 
 impl CurveResult {
-    fn from(r: std::result::Result<Curve, crate::metrics::Undefined>, max: usize) -> Self {
+    fn from(r: std::result::Result<(Curve, usize), crate::metrics::Undefined>) -> Self {
         match r {
-            Ok(c) => CurveResult {
-                points_total: c.x.len(),
-                curve: Some(c.decimated(max)),
+            Ok((c, total)) => CurveResult {
+                points_total: total,
+                curve: Some(c),
                 undefined: None,
             },
             Err(u) => CurveResult {
@@ -176,7 +176,10 @@ pub fn evaluate(
             let data = BinaryData::new(y, p, opts.threshold);
             let point = data.tally(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| data.tally(c).values())
+                bootstrap::run(n, b, &mut boot_progress, |c| match c {
+                    Counts::Small(c) => data.tally_counts(c).values(),
+                    Counts::Wide(c) => data.tally_counts(c).values(),
+                })
             } else {
                 Vec::new()
             };
@@ -192,6 +195,7 @@ pub fn evaluate(
                 ],
             };
             let per_class = binary_per_class(&point, &confusion.labels);
+            let (roc, pr) = data.report_curves(opts.max_curve_points);
             Ok(Evaluation {
                 task: Task::Binary,
                 rows: n as u64,
@@ -212,11 +216,8 @@ pub fn evaluate(
                 metrics: assemble(binary::METRICS, point.values(), boot, b),
                 confusion_matrix: Some(confusion),
                 per_class: Some(per_class),
-                roc_curve: Some(CurveResult::from(
-                    data.roc_curve(true),
-                    opts.max_curve_points,
-                )),
-                pr_curve: Some(CurveResult::from(data.pr_curve(), opts.max_curve_points)),
+                roc_curve: Some(CurveResult::from(roc)),
+                pr_curve: Some(CurveResult::from(pr)),
             })
         }
         Prepared::Multiclass {
@@ -227,7 +228,10 @@ pub fn evaluate(
             let specs = multiclass::metric_specs(&data);
             let point = data.tally(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| data.tally(c).values())
+                bootstrap::run(n, b, &mut boot_progress, |c| match c {
+                    Counts::Small(c) => data.tally(c).values(),
+                    Counts::Wide(c) => data.tally(c).values(),
+                })
             } else {
                 Vec::new()
             };
@@ -275,7 +279,10 @@ pub fn evaluate(
             let data = RegressionData::new(y, yhat);
             let point = data.values(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| data.values(c))
+                bootstrap::run(n, b, &mut boot_progress, |c| match c {
+                    Counts::Small(c) => data.values(c),
+                    Counts::Wide(c) => data.values(c),
+                })
             } else {
                 Vec::new()
             };

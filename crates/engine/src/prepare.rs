@@ -46,7 +46,7 @@ impl std::str::FromStr for Task {
 }
 
 /// Which columns hold what, and how to read them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ColumnSpec {
     /// The label (ground truth) column.
@@ -61,18 +61,6 @@ pub struct ColumnSpec {
     pub positive: Option<String>,
     /// Scores are logits: apply the sigmoid (binary) or softmax (multiclass).
     pub logits: bool,
-}
-
-impl Default for ColumnSpec {
-    fn default() -> Self {
-        ColumnSpec {
-            label: String::new(),
-            scores: Vec::new(),
-            task: None,
-            positive: None,
-            logits: false,
-        }
-    }
 }
 
 impl ColumnSpec {
@@ -541,15 +529,9 @@ fn common_affix(names: &[&str], suffix: bool) -> usize {
         })
         .collect();
     let mut len = 0;
-    'outer: loop {
-        let ch = match rev[0].get(len) {
-            Some(c) => *c,
-            None => break,
-        };
-        for r in &rev[1..] {
-            if r.get(len) != Some(&ch) {
-                break 'outer;
-            }
+    while let Some(&ch) = rev[0].get(len) {
+        if rev[1..].iter().any(|r| r.get(len) != Some(&ch)) {
+            break;
         }
         len += 1;
     }

@@ -94,6 +94,30 @@ impl CategoricalColumn {
         self.codes.push(code);
     }
 
+    /// Append another column's rows, merging dictionaries.
+    pub(crate) fn append(&mut self, other: &CategoricalColumn) {
+        let remap: Vec<u32> = other
+            .dictionary
+            .iter()
+            .map(|v| match self.index.get(v) {
+                Some(&c) => c,
+                None => {
+                    let c = self.dictionary.len() as u32;
+                    self.dictionary.push(v.clone());
+                    self.index.insert(v.clone(), c);
+                    c
+                }
+            })
+            .collect();
+        self.codes.extend(other.codes.iter().map(|&c| {
+            if c == MISSING_CODE {
+                MISSING_CODE
+            } else {
+                remap[c as usize]
+            }
+        }));
+    }
+
     /// The value of row `i`, or `None` when missing.
     pub fn get(&self, i: usize) -> Option<&str> {
         match self.codes[i] {
@@ -117,15 +141,32 @@ impl CategoricalColumn {
     }
 
     /// Convert a numeric column to categorical text (used when a column that
-    /// looked numeric turns out to hold text further down the file).
+    /// looked numeric turns out to hold text further down the file, and to
+    /// read a numeric label as classes). Each distinct number is formatted
+    /// once, so this is a hash lookup per row, not a string per row.
     pub(crate) fn from_numeric(col: &NumericColumn) -> Self {
         let mut c = CategoricalColumn::default();
-        for (i, v) in col.values.iter().enumerate() {
+        let mut by_bits: HashMap<u64, u32> = HashMap::new();
+        c.codes.reserve(col.values.len());
+        for (i, &v) in col.values.iter().enumerate() {
             if col.is_missing(i) {
-                c.push(None);
-            } else {
-                c.push(Some(&format_number(*v)));
+                c.codes.push(MISSING_CODE);
+                continue;
             }
+            let v = if v == 0.0 { 0.0 } else { v };
+            let code = *by_bits.entry(v.to_bits()).or_insert_with(|| {
+                let text = format_number(v);
+                match c.index.get(&text) {
+                    Some(&code) => code,
+                    None => {
+                        let code = c.dictionary.len() as u32;
+                        c.index.insert(text.clone(), code);
+                        c.dictionary.push(text);
+                        code
+                    }
+                }
+            });
+            c.codes.push(code);
         }
         c
     }

@@ -108,9 +108,9 @@ pub fn fragment(report: &Report) -> String {
         .unwrap_or(report.provenance.config.evaluation.bootstrap.level);
     let resamples = report.provenance.config.evaluation.bootstrap.resamples;
     o.push_str("<h2>Metrics</h2>");
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<table class=\"metrics\"><thead><tr><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">{:.0}% CI ({} bootstrap resamples)</th></tr></thead><tbody>\n",
+        "<table class=\"metrics\"><thead><tr><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">{:.0}% CI ({} bootstrap resamples)</th></tr></thead><tbody>",
         level * 100.0,
         resamples
     );

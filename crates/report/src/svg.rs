@@ -184,12 +184,15 @@ pub fn escape(s: &str) -> String {
     o
 }
 
+/// A named, coloured series of points.
+pub type Series = (String, RGBColor, Vec<(f64, f64)>);
+
 /// A line plot on the unit square: each series is (name, colour, points).
 pub fn unit_square_plot(
     title: &str,
     x_label: &str,
     y_label: &str,
-    series: &[(String, RGBColor, Vec<(f64, f64)>)],
+    series: &[Series],
     reference: Option<(String, Vec<(f64, f64)>)>,
 ) -> String {
     render(SIZE, title, |root| {

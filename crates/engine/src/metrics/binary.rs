@@ -10,7 +10,7 @@
 //! weights. Ties in score are handled as runs of equal scores, exactly as
 //! scikit-learn's `_binary_clf_curve` does.
 
-use super::{MetricSpec, Sum, Undefined, Value, Weights, argsort, ratio, run_starts};
+use super::{Acc, MetricSpec, Undefined, Value, Weights, ratio, run_starts};
 
 /// Metrics reported for a binary task, in report order.
 pub const METRICS: &[MetricSpec] = &[
@@ -119,10 +119,11 @@ pub struct BinaryData {
     pub scores: Vec<f64>,
     /// `labels[i]` is 1 when sorted row `i` is positive.
     pub labels: Vec<u8>,
-    /// Sorted position → original row.
-    pub order: Vec<u32>,
     /// Starts of runs of equal scores, plus `n` at the end.
     starts: Vec<u32>,
+    /// `run_first[i]` is 1 when sorted row `i` is the first (lowest) row of
+    /// its run, i.e. where a top-down pass closes the run.
+    run_first: Vec<u8>,
     /// First run whose score is `>= threshold`.
     threshold_run: usize,
     /// Per-row log loss term (sorted order).
@@ -148,6 +149,13 @@ pub struct BinaryTally {
     pub brier: f64,
 }
 
+thread_local! {
+    /// Per-thread buffers of [`BinaryData::tally_counts`], reused across
+    /// resamples (allocating them anew would cost page faults every time).
+    static RUN_SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// sklearn's log-loss clipping constant: `np.finfo(np.float64).eps`.
 pub const LOG_LOSS_EPS: f64 = f64::EPSILON;
 
@@ -164,20 +172,29 @@ impl BinaryData {
     /// Sort once. `y[i]` true for positives; `p[i]` finite scores in [0, 1].
     pub fn new(y: &[bool], p: &[f64], threshold: f64) -> Self {
         assert_eq!(y.len(), p.len());
-        let order = argsort(p);
-        let scores: Vec<f64> = order.iter().map(|&i| p[i as usize]).collect();
-        let labels: Vec<u8> = order.iter().map(|&i| y[i as usize] as u8).collect();
-        let loss = scores
+        // Sort (score, label) as one u64 key: scores are in [0, 1], so their
+        // bit patterns order like the numbers and the sign bit is free to
+        // shift out; the label rides in the lowest bit. Sorting 8-byte keys
+        // with a radix sort is the fastest way to order a million rows.
+        let mut keys: Vec<u64> = p
             .iter()
-            .zip(&labels)
-            .map(|(&s, &l)| row_log_loss(s, l == 1))
+            .zip(y)
+            .map(|(&s, &l)| {
+                let s = if s == 0.0 { 0.0f64 } else { s };
+                debug_assert!(s >= 0.0);
+                (s.to_bits() << 1) | l as u64
+            })
             .collect();
-        let sq = scores
-            .iter()
-            .zip(&labels)
-            .map(|(&s, &l)| (s - l as f64) * (s - l as f64))
-            .collect();
+        radsort::sort(&mut keys);
+        let scores: Vec<f64> = keys.iter().map(|&k| f64::from_bits(k >> 1)).collect();
+        let labels: Vec<u8> = keys.iter().map(|&k| (k & 1) as u8).collect();
+        drop(keys);
+        let (loss, sq) = per_row_losses(&scores, &labels);
         let starts = run_starts(&scores);
+        let mut run_first = vec![0u8; scores.len()];
+        for &st in &starts[..starts.len() - 1] {
+            run_first[st as usize] = 1;
+        }
         let runs = starts.len() - 1;
         let threshold_run = (0..runs)
             .find(|&g| scores[starts[g] as usize] >= threshold)
@@ -185,8 +202,8 @@ impl BinaryData {
         BinaryData {
             scores,
             labels,
-            order,
             starts,
+            run_first,
             threshold_run,
             loss,
             sq,
@@ -210,30 +227,26 @@ impl BinaryData {
         let runs = self.starts.len() - 1;
         let (mut tp, mut fp) = (0.0f64, 0.0f64);
         let (mut auc, mut ap) = (0.0f64, 0.0f64);
-        let (mut loss, mut brier) = (Sum::default(), Sum::default());
+        let (mut loss, mut brier) = (W::Acc::default(), W::Acc::default());
         let (mut tp_at, mut fp_at) = (0.0, 0.0);
         for g in (0..runs).rev() {
             let (a, b) = (self.starts[g] as usize, self.starts[g + 1] as usize);
             let (mut wp, mut wn) = (0.0f64, 0.0f64);
+            // Branch-free: in a bootstrap resample about a third of the
+            // weights are zero, at random, which a branch would mispredict.
             for i in a..b {
                 let wi = w.w(i);
-                if wi == 0.0 {
-                    continue;
-                }
-                if self.labels[i] == 1 {
-                    wp += wi;
-                } else {
-                    wn += wi;
-                }
+                let pos = wi * self.labels[i] as f64;
+                wp += pos;
+                wn += wi - pos;
                 loss.add(wi * self.loss[i]);
                 brier.add(wi * self.sq[i]);
             }
             auc += wn * (tp + 0.5 * wp);
             tp += wp;
             fp += wn;
-            if wp > 0.0 {
-                ap += wp * tp / (tp + fp);
-            }
+            // (tp + fp is 0 only when wp is 0 too: the term is then 0.)
+            ap += wp * tp / (tp + fp).max(f64::MIN_POSITIVE);
             if g == self.threshold_run {
                 tp_at = tp;
                 fp_at = fp;
@@ -251,43 +264,80 @@ impl BinaryData {
         }
     }
 
+    /// The same tally as [`tally`](Self::tally) for bootstrap multiplicities,
+    /// written for speed (it runs a thousand times per report):
+    ///
+    /// 1. one branch-free pass over the rows, top score first, keeps the
+    ///    cumulative weighted positives and negatives (`cp`, `cn`) and stores
+    ///    them at each run's close — no loop per run, whose varying lengths
+    ///    the CPU cannot predict;
+    /// 2. one pass over the runs turns those cumulative counts into the AUC
+    ///    pair count and the AP sum (independent iterations: they pipeline);
+    /// 3. the loss sums are plain dot products.
+    ///
+    /// With integer weights every count is exact, so AUC is exact; AP carries
+    /// only division rounding.
+    pub fn tally_counts<T: Copy + Into<f64>>(&self, c: &[T]) -> BinaryTally {
+        let n = self.labels.len();
+        assert_eq!(c.len(), n);
+        let runs = self.starts.len() - 1;
+        RUN_SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (run_cp, run_cn) = &mut *scratch;
+            run_cp.resize(runs + 1, 0.0);
+            run_cn.resize(runs + 1, 0.0);
+            let labels = &self.labels[..n];
+            let first = &self.run_first[..n];
+            let (mut cp, mut cn) = (0.0f64, 0.0f64);
+            let mut r = 0usize;
+            for i in (0..n).rev() {
+                let w: f64 = c[i].into();
+                let pw = w * labels[i] as f64;
+                cp += pw;
+                cn += w - pw;
+                run_cp[r] = cp;
+                run_cn[r] = cn;
+                r += first[i] as usize;
+            }
+            debug_assert_eq!(r, runs);
+            // Runs in descending score order: run r closes with (cp, cn).
+            let (mut auc, mut ap) = ([0.0f64; 2], [0.0f64; 2]);
+            let (mut prev_p, mut prev_n) = (0.0f64, 0.0f64);
+            for k in 0..runs {
+                let (p, q) = (run_cp[k], run_cn[k]);
+                let (wp, wn) = (p - prev_p, q - prev_n);
+                auc[k & 1] += wn * (p - 0.5 * wp);
+                ap[k & 1] += wp * p / (p + q).max(f64::MIN_POSITIVE);
+                prev_p = p;
+                prev_n = q;
+            }
+            // The threshold run g holds the lowest scores >= threshold; in
+            // descending order it is run `runs - 1 - g`.
+            let (tp, fp) = if self.threshold_run < runs {
+                let k = runs - 1 - self.threshold_run;
+                (run_cp[k], run_cn[k])
+            } else {
+                (0.0, 0.0)
+            };
+            BinaryTally {
+                pos: cp,
+                neg: cn,
+                tp,
+                fp,
+                auc_pairs: auc[0] + auc[1],
+                ap_sum: ap[0] + ap[1],
+                loss: dot(c, &self.loss),
+                brier: dot(c, &self.sq),
+            }
+        })
+    }
+
     /// ROC curve as `sklearn.metrics.roc_curve`: thresholds at each distinct
     /// score, descending, preceded by (0, 0) at threshold +∞ (here `None`).
     /// With `drop_intermediate`, collinear points are dropped as sklearn does
     /// by default. Undefined when the labels hold one class.
     pub fn roc_curve(&self, drop_intermediate: bool) -> Result<Curve, Undefined> {
-        let (fps, tps, thr) = self.cumulative();
-        let (p, n) = (*tps.last().unwrap_or(&0.0), *fps.last().unwrap_or(&0.0));
-        if p == 0.0 {
-            return Err(Undefined("no positive labels"));
-        }
-        if n == 0.0 {
-            return Err(Undefined("no negative labels"));
-        }
-        let mut keep: Vec<usize> = (0..fps.len()).collect();
-        if drop_intermediate && fps.len() > 2 {
-            // sklearn: keep the ends and every point where the second
-            // difference of fps or tps is non-zero.
-            keep = (0..fps.len())
-                .filter(|&i| {
-                    i == 0
-                        || i == fps.len() - 1
-                        || (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
-                        || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0
-                })
-                .collect();
-        }
-        let mut curve = Curve {
-            x: vec![0.0],
-            y: vec![0.0],
-            thresholds: vec![None],
-        };
-        for i in keep {
-            curve.x.push(fps[i] / n);
-            curve.y.push(tps[i] / p);
-            curve.thresholds.push(Some(thr[i]));
-        }
-        Ok(curve)
+        roc_from(&self.cumulative(), drop_intermediate, usize::MAX)
     }
 
     /// Precision–recall curve as `sklearn.metrics.precision_recall_curve`
@@ -295,36 +345,31 @@ impl BinaryData {
     /// ascending, ending with the point (recall 0, precision 1) that has no
     /// threshold. Undefined with no positive labels.
     pub fn pr_curve(&self) -> Result<Curve, Undefined> {
-        let (fps, tps, thr) = self.cumulative();
-        let p = *tps.last().unwrap_or(&0.0);
-        if p == 0.0 {
-            return Err(Undefined("no positive labels"));
-        }
-        let m = tps.len();
-        let mut curve = Curve {
-            x: Vec::with_capacity(m + 1),
-            y: Vec::with_capacity(m + 1),
-            thresholds: Vec::with_capacity(m + 1),
-        };
-        for i in (0..m).rev() {
-            let predicted = tps[i] + fps[i];
-            curve.y.push(if predicted > 0.0 {
-                tps[i] / predicted
-            } else {
-                0.0
-            });
-            curve.x.push(tps[i] / p);
-            curve.thresholds.push(Some(thr[i]));
-        }
-        curve.y.push(1.0);
-        curve.x.push(0.0);
-        curve.thresholds.push(None);
-        Ok(curve)
+        pr_from(&self.cumulative(), usize::MAX)
+    }
+
+    /// Both curves for a report, from one cumulative pass: ROC with
+    /// sklearn's default `drop_intermediate=True`, each with at most
+    /// `max_points` points (evenly spread, ends kept), and the number of
+    /// points before thinning.
+    #[allow(clippy::type_complexity)]
+    pub fn report_curves(
+        &self,
+        max_points: usize,
+    ) -> (
+        Result<(Curve, usize), Undefined>,
+        Result<(Curve, usize), Undefined>,
+    ) {
+        let cum = self.cumulative();
+        (
+            roc_from(&cum, true, max_points).map(|c| (c, roc_len(&cum, true))),
+            pr_from(&cum, max_points).map(|c| (c, cum.0.len() + 1)),
+        )
     }
 
     /// Cumulative false and true positives at each distinct threshold,
     /// thresholds descending (sklearn's `_binary_clf_curve`).
-    fn cumulative(&self) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    fn cumulative(&self) -> Cumulative {
         let runs = self.starts.len() - 1;
         let mut fps = Vec::with_capacity(runs);
         let mut tps = Vec::with_capacity(runs);
@@ -345,6 +390,140 @@ impl BinaryData {
         }
         (fps, tps, thr)
     }
+}
+
+type Cumulative = (Vec<f64>, Vec<f64>, Vec<f64>);
+
+/// Per-row log loss and squared error (a logarithm per row: worth two cores).
+fn per_row_losses(scores: &[f64], labels: &[u8]) -> (Vec<f64>, Vec<f64>) {
+    let one = |(&s, &l): (&f64, &u8)| (row_log_loss(s, l == 1), (s - l as f64) * (s - l as f64));
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        scores.par_iter().zip(labels.par_iter()).map(one).unzip()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        scores.iter().zip(labels).map(one).unzip()
+    }
+}
+
+/// Indices `0..len` thinned to at most `max` (ends kept, evenly spread).
+fn thin(len: usize, max: usize) -> Vec<usize> {
+    if len <= max || max < 2 {
+        return (0..len).collect();
+    }
+    let mut idx: Vec<usize> = (0..max)
+        .map(|k| ((k as f64) * ((len - 1) as f64) / ((max - 1) as f64)).round() as usize)
+        .collect();
+    idx.dedup();
+    idx
+}
+
+/// Indices of the ROC points sklearn keeps (`drop_intermediate`): the ends
+/// and every point where the second difference of fps or tps is non-zero.
+fn roc_keep(cum: &Cumulative, drop_intermediate: bool) -> Vec<usize> {
+    let (fps, tps, _) = cum;
+    let m = fps.len();
+    if !drop_intermediate || m <= 2 {
+        return (0..m).collect();
+    }
+    (0..m)
+        .filter(|&i| {
+            i == 0
+                || i == m - 1
+                || (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
+                || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0
+        })
+        .collect()
+}
+
+fn roc_len(cum: &Cumulative, drop_intermediate: bool) -> usize {
+    roc_keep(cum, drop_intermediate).len() + 1
+}
+
+fn roc_from(cum: &Cumulative, drop_intermediate: bool, max: usize) -> Result<Curve, Undefined> {
+    let (fps, tps, thr) = cum;
+    let (p, n) = (*tps.last().unwrap_or(&0.0), *fps.last().unwrap_or(&0.0));
+    if p == 0.0 {
+        return Err(Undefined("no positive labels"));
+    }
+    if n == 0.0 {
+        return Err(Undefined("no negative labels"));
+    }
+    let keep = roc_keep(cum, drop_intermediate);
+    // The leading (0, 0) point plus the kept points, thinned together.
+    let pick = thin(keep.len() + 1, max);
+    let mut curve = Curve {
+        x: Vec::with_capacity(pick.len()),
+        y: Vec::with_capacity(pick.len()),
+        thresholds: Vec::with_capacity(pick.len()),
+    };
+    for k in pick {
+        if k == 0 {
+            curve.x.push(0.0);
+            curve.y.push(0.0);
+            curve.thresholds.push(None);
+        } else {
+            let i = keep[k - 1];
+            curve.x.push(fps[i] / n);
+            curve.y.push(tps[i] / p);
+            curve.thresholds.push(Some(thr[i]));
+        }
+    }
+    Ok(curve)
+}
+
+fn pr_from(cum: &Cumulative, max: usize) -> Result<Curve, Undefined> {
+    let (fps, tps, thr) = cum;
+    let p = *tps.last().unwrap_or(&0.0);
+    if p == 0.0 {
+        return Err(Undefined("no positive labels"));
+    }
+    let m = tps.len();
+    // Points in sklearn's order: thresholds ascending (runs reversed), then
+    // the final (recall 0, precision 1) point.
+    let pick = thin(m + 1, max);
+    let mut curve = Curve {
+        x: Vec::with_capacity(pick.len()),
+        y: Vec::with_capacity(pick.len()),
+        thresholds: Vec::with_capacity(pick.len()),
+    };
+    for k in pick {
+        if k == m {
+            curve.y.push(1.0);
+            curve.x.push(0.0);
+            curve.thresholds.push(None);
+        } else {
+            let i = m - 1 - k;
+            let predicted = tps[i] + fps[i];
+            curve.y.push(if predicted > 0.0 {
+                tps[i] / predicted
+            } else {
+                0.0
+            });
+            curve.x.push(tps[i] / p);
+            curve.thresholds.push(Some(thr[i]));
+        }
+    }
+    Ok(curve)
+}
+
+/// Σ c_i x_i with four accumulators, so the adds pipeline.
+fn dot<T: Copy + Into<f64>>(c: &[T], x: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (cc, xc) = (c.chunks_exact(4), x.chunks_exact(4));
+    let (cr, xr) = (cc.remainder(), xc.remainder());
+    for (a, b) in cc.zip(xc) {
+        for k in 0..4 {
+            acc[k] += a[k].into() * b[k];
+        }
+    }
+    let mut tail = 0.0;
+    for (a, b) in cr.iter().zip(xr) {
+        tail += (*a).into() * b;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// Points of a curve (ROC: x = FPR, y = TPR; PR: x = recall, y = precision).
@@ -513,6 +692,40 @@ mod tests {
             match (a, b) {
                 (Ok(a), Ok(b)) => assert!((a - b).abs() < 1e-12, "{a} vs {b}"),
                 (a, b) => assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn fast_counts_tally_equals_generic_tally() {
+        let mut s: u64 = 42;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let n = 5000;
+        let y: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+        // Coarse scores: many ties.
+        let p: Vec<f64> = (0..n).map(|_| (next() % 50) as f64 / 49.0).collect();
+        for thr in [0.0, 0.3, 0.5, 1.0, 1.5] {
+            let d = BinaryData::new(&y, &p, thr);
+            let mut c = vec![0u8; n];
+            crate::bootstrap::draw_counts_small(&mut c, 9, 1);
+            let a = d.tally(&c[..]);
+            let b = d.tally_counts(&c[..]);
+            for (x, y) in [
+                (a.pos, b.pos),
+                (a.neg, b.neg),
+                (a.tp, b.tp),
+                (a.fp, b.fp),
+                (a.auc_pairs, b.auc_pairs),
+            ] {
+                assert_eq!(x, y, "exact counts at threshold {thr}");
+            }
+            for (x, y) in [(a.ap_sum, b.ap_sum), (a.loss, b.loss), (a.brier, b.brier)] {
+                assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{x} vs {y}");
             }
         }
     }

@@ -51,7 +51,14 @@ pub struct MetricSpec {
 
 /// Row weights: unit weights for the point estimate, bootstrap multiplicities
 /// for a resample. Monomorphised so the unit case costs nothing.
+///
+/// Each kind of weights also picks its summation: the point estimate uses
+/// compensated sums (it must match NumPy to ~1e-15 over millions of rows), a
+/// bootstrap resample plain sums (its spread dwarfs rounding, and it runs a
+/// thousand times).
 pub trait Weights: Sync {
+    /// The accumulator for weighted sums.
+    type Acc: Acc;
     /// Weight of row `i`.
     fn w(&self, i: usize) -> f64;
 }
@@ -61,6 +68,7 @@ pub trait Weights: Sync {
 pub struct Unit;
 
 impl Weights for Unit {
+    type Acc = Sum;
     #[inline(always)]
     fn w(&self, _: usize) -> f64 {
         1.0
@@ -68,16 +76,39 @@ impl Weights for Unit {
 }
 
 impl Weights for [u32] {
+    type Acc = Plain;
     #[inline(always)]
     fn w(&self, i: usize) -> f64 {
         self[i] as f64
     }
 }
 
-impl Weights for Vec<u32> {
+impl Weights for [u8] {
+    type Acc = Plain;
     #[inline(always)]
     fn w(&self, i: usize) -> f64 {
         self[i] as f64
+    }
+}
+
+/// A running sum.
+pub trait Acc: Default + Copy {
+    fn add(&mut self, x: f64);
+    fn value(&self) -> f64;
+}
+
+/// A plain floating-point sum.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plain(f64);
+
+impl Acc for Plain {
+    #[inline(always)]
+    fn add(&mut self, x: f64) {
+        self.0 += x;
+    }
+    #[inline(always)]
+    fn value(&self) -> f64 {
+        self.0
     }
 }
 
@@ -164,30 +195,30 @@ pub(crate) fn run_starts(sorted: &[f64]) -> Vec<u32> {
 }
 
 /// Indices that sort `scores` ascending (NaN never reaches here: inputs are
-/// validated finite). Stable, so ties keep input order.
-pub(crate) fn argsort(scores: &[f64]) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..scores.len() as u32).collect();
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::slice::ParallelSliceMut;
-        idx.par_sort_by(|&a, &b| scores[a as usize].total_cmp(&scores[b as usize]));
-    }
-    #[cfg(not(feature = "parallel"))]
-    idx.sort_by(|&a, &b| scores[a as usize].total_cmp(&scores[b as usize]));
-    idx
+/// validated finite). Stable, so ties keep input order. An LSD radix sort
+/// (`radsort`) over (score, index) pairs: several times faster than a
+/// comparison sort at a million rows.
+pub fn argsort(scores: &[f64]) -> Vec<u32> {
+    let mut pairs: Vec<(f64, u32)> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (if s == 0.0 { 0.0 } else { s }, i as u32))
+        .collect();
+    radsort::sort_by_key(&mut pairs, |p| p.0);
+    pairs.into_iter().map(|p| p.1).collect()
 }
 
 /// Neumaier-compensated sum, for point estimates that must match NumPy's
 /// pairwise summation to ~1e-15 even over millions of rows.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Sum {
+pub struct Sum {
     s: f64,
     c: f64,
 }
 
-impl Sum {
+impl Acc for Sum {
     #[inline(always)]
-    pub fn add(&mut self, x: f64) {
+    fn add(&mut self, x: f64) {
         let t = self.s + x;
         if self.s.abs() >= x.abs() {
             self.c += (self.s - t) + x;
@@ -197,7 +228,7 @@ impl Sum {
         self.s = t;
     }
     #[inline(always)]
-    pub fn value(&self) -> f64 {
+    fn value(&self) -> f64 {
         self.s + self.c
     }
 }

@@ -8,7 +8,7 @@
 //! precision (or recall, F1) is undefined is left out of the macro and weighted
 //! averages rather than counted as 0.
 
-use super::{MetricSpec, Sum, Undefined, Value, Weights, argsort, ratio, run_starts};
+use super::{Acc, MetricSpec, Undefined, Value, Weights, argsort, ratio, run_starts};
 
 /// Rows with their class probabilities and everything a weighted pass needs.
 #[derive(Debug, Clone)]
@@ -129,7 +129,7 @@ impl MulticlassData {
     pub fn tally<W: Weights + ?Sized>(&self, w: &W) -> MulticlassTally {
         let k = self.k;
         let mut conf = vec![0.0; k * k];
-        let (mut loss, mut brier, mut n) = (Sum::default(), Sum::default(), 0.0);
+        let (mut loss, mut brier, mut n) = (W::Acc::default(), W::Acc::default(), 0.0);
         let mut top_hits = vec![0.0; self.top_ks.len()];
         for i in 0..self.y.len() {
             let wi = w.w(i);

@@ -4,7 +4,7 @@
 //! absolute error of any weighted resample come out of the same linear pass
 //! as the sums.
 
-use super::{MetricSpec, Sum, Undefined, Value, Weights, ratio};
+use super::{Acc, MetricSpec, Undefined, Value, Weights, ratio};
 
 /// Metrics reported for a regression task, in report order.
 pub const METRICS: &[MetricSpec] = &[
@@ -111,8 +111,9 @@ impl RegressionData {
     /// All metrics, in the order of [`METRICS`]; `w` indexed by sorted position.
     pub fn values<W: Weights + ?Sized>(&self, w: &W) -> Vec<Value> {
         let n = self.y.len();
-        let (mut sw, mut sy, mut sr) = (0.0, Sum::default(), Sum::default());
-        let (mut sabs, mut ssq, mut sape) = (Sum::default(), Sum::default(), Sum::default());
+        let (mut sw, mut sy, mut sr) = (0.0, W::Acc::default(), W::Acc::default());
+        let (mut sabs, mut ssq, mut sape) =
+            (W::Acc::default(), W::Acc::default(), W::Acc::default());
         let mut max = None;
         for i in 0..n {
             let wi = w.w(i);
@@ -132,7 +133,7 @@ impl RegressionData {
         }
         let ybar = sy.value() / sw;
         let rbar = sr.value() / sw;
-        let (mut ss_tot, mut ss_rc) = (Sum::default(), Sum::default());
+        let (mut ss_tot, mut ss_rc) = (W::Acc::default(), W::Acc::default());
         for i in 0..n {
             let wi = w.w(i);
             if wi == 0.0 {
