@@ -48,6 +48,29 @@ impl Default for BootstrapOptions {
     }
 }
 
+/// The most resamples Assay draws (far beyond what an interval needs).
+pub const MAX_RESAMPLES: usize = 1_000_000;
+
+impl BootstrapOptions {
+    /// Check the settings.
+    pub fn validate(&self) -> crate::error::Result<()> {
+        use crate::error::EngineError::Config;
+        if self.resamples > MAX_RESAMPLES {
+            return Err(Config(format!(
+                "{} bootstrap resamples is more than useful (at most {MAX_RESAMPLES})",
+                self.resamples
+            )));
+        }
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return Err(Config(format!(
+                "confidence level {} must be between 0 and 1",
+                self.level
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

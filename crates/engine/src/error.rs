@@ -76,7 +76,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "score column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); binary scores must be probabilities of the positive class — if they are logits (raw model outputs), pass --logits to apply the sigmoid"
+        "score column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); binary scores must be probabilities of the positive class — if they are logits (raw model outputs), use the logits option (--logits) to apply the sigmoid"
     )]
     ScoreOutOfRange {
         column: String,
@@ -86,7 +86,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "probability column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); multiclass scores must be probabilities — if they are logits, pass --logits to apply the softmax"
+        "probability column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); multiclass scores must be probabilities — if they are logits, use the logits option (--logits) to apply the softmax"
     )]
     ProbabilityOutOfRange {
         column: String,
@@ -112,7 +112,7 @@ pub enum EngineError {
         values: Vec<String>,
     },
 
-    #[error("cannot tell which label value is the positive class among {}; pass --positive VALUE", quote_list(.values))]
+    #[error("cannot tell which label value is the positive class among {}; choose it (--positive VALUE)", quote_list(.values))]
     AmbiguousPositive { values: Vec<String> },
 
     #[error("positive class {} is not a value of label column '{column}' (values: {})", quote(.positive), quote_list(.values))]

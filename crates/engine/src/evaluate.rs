@@ -36,6 +36,20 @@ impl Default for EvalOptions {
     }
 }
 
+impl EvalOptions {
+    /// Check the options: a clear error instead of a panic or a frozen page.
+    pub fn validate(&self) -> Result<()> {
+        use crate::error::EngineError::Config;
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(Config(format!(
+                "threshold {} is outside [0, 1]; it applies to probabilities",
+                self.threshold
+            )));
+        }
+        self.bootstrap.validate()
+    }
+}
+
 /// A curve, or why it is undefined.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurveResult {
@@ -95,10 +109,10 @@ pub struct Evaluation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Classification: the classes in column order (binary: [negative, positive]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<String>,
     /// Classification: rows per class.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub class_counts: Vec<ClassCount>,
     /// Scalar metrics with intervals, in display order.
     pub metrics: Vec<MetricResult>,
@@ -156,6 +170,7 @@ pub fn evaluate(
     if n == 0 {
         return Err(crate::error::EngineError::NoRows);
     }
+    opts.validate()?;
     let b = &opts.bootstrap;
     let mut boot_progress = |done: usize, total: usize| {
         progress(Progress {

@@ -62,7 +62,10 @@ const SCORE_PREFIXES: &[&str] = &[
 
 fn is_score_name(n: &str) -> bool {
     let l = n.to_lowercase();
-    SCORE_PREFIXES.iter().any(|p| l.starts_with(p)) || l.ends_with("_prob") || l.ends_with("_score")
+    l == "p"
+        || SCORE_PREFIXES.iter().any(|p| l.starts_with(p))
+        || l.ends_with("_prob")
+        || l.ends_with("_score")
 }
 
 /// Describe `table` (the first rows of a file) and guess roles.

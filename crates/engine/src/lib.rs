@@ -16,6 +16,7 @@
 //! [`evaluate_csv`] chains the three for the common case.
 
 pub mod bootstrap;
+pub mod calibration;
 pub mod csv_read;
 pub mod error;
 pub mod evaluate;

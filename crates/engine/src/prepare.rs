@@ -685,7 +685,7 @@ fn prepare_multiclass(
         }
         if bad > 0 {
             warnings.push(format!(
-                "class probabilities do not sum to 1 in {bad} of {n} rows (largest deviation {worst:.3e} at line {}); metrics use them as given — if they are logits, pass --logits",
+                "class probabilities do not sum to 1 in {bad} of {n} rows (largest deviation {worst:.3e} at line {}); metrics use them as given — if they are logits, use the logits option (--logits)",
                 line_of(worst_row)
             ));
         }

@@ -212,26 +212,54 @@ pub fn unit_square_plot(
             .label_style((FONT, 12))
             .axis_desc_style((FONT, 13))
             .draw()?;
+        // Legend entries: (name, line style).
+        let mut entries: Vec<(String, ShapeStyle)> = Vec::new();
         if let Some((name, pts)) = reference {
-            chart
-                .draw_series(LineSeries::new(pts, GREY.stroke_width(1)))?
-                .label(name)
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], GREY));
+            chart.draw_series(LineSeries::new(pts, GREY.stroke_width(1)))?;
+            entries.push((name, GREY.stroke_width(1)));
         }
         for (name, color, pts) in series {
-            let c = *color;
-            chart
-                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))?
-                .label(name.as_str())
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(2)));
+            chart.draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))?;
+            entries.push((name.clone(), color.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 12))
-            .draw()?;
+        // The legend is drawn by hand: plotters' series-label box measures its
+        // text with the DOM on wasm32 (`window().unwrap()`), which panics in a
+        // Web Worker and in Node. Same fixed text estimate as PortableSvg.
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let line_h = 18;
+        let text_w = entries
+            .iter()
+            .map(|(n, _)| (12.0 / 1.24 * 0.55 * n.chars().count() as f64).ceil() as i32)
+            .max()
+            .unwrap_or(0);
+        let (x1, y1) = (xr.end - 10, yr.end - 10);
+        let (x0, y0) = (
+            x1 - (10 + 18 + 6 + text_w + 10),
+            y1 - (6 + line_h * entries.len() as i32 + 6),
+        );
+        root.draw(&Rectangle::new(
+            [(x0, y0), (x1, y1)],
+            WHITE.mix(0.9).filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(x0, y0), (x1, y1)],
+            RGBColor(200, 200, 200),
+        ))?;
+        for (i, (name, style)) in entries.iter().enumerate() {
+            let y = y0 + 6 + line_h * i as i32 + line_h / 2;
+            root.draw(&PathElement::new(vec![(x0 + 10, y), (x0 + 28, y)], *style))?;
+            root.draw(&Text::new(
+                name.clone(),
+                (x0 + 34, y),
+                (FONT, 12)
+                    .into_font()
+                    .color(&INK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Left,
+                        plotters::style::text_anchor::VPos::Center,
+                    )),
+            ))?;
+        }
         Ok(())
     })
 }

@@ -225,26 +225,53 @@ fn evaluate_report(
     ))
 }
 
-fn parse_report(report: &str) -> Result<Report, JsError> {
-    Report::from_json(report).map_err(js_err)
+/// A report given as JSON text or as the object [`evaluate`] returns.
+fn parse_report(report: &JsValue) -> Result<Report, JsError> {
+    if let Some(s) = report.as_string() {
+        return Report::from_json(&s).map_err(js_err);
+    }
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(report.clone())
+        .map_err(|e| js_err(format!("not an Assay report: {e}")))?;
+    Report::from_json(&v.to_string()).map_err(js_err)
 }
 
-/// The report's HTML fragment (what the page shows), from report JSON.
+/// The report's HTML fragment (what the page shows), from a report (object or JSON).
 #[wasm_bindgen(js_name = renderHtmlFragment)]
-pub fn render_html_fragment(report_json: &str) -> Result<String, JsError> {
-    Ok(assay_report::html::fragment(&parse_report(report_json)?))
+pub fn render_html_fragment(report: JsValue) -> Result<String, JsError> {
+    Ok(assay_report::html::fragment(&parse_report(&report)?))
 }
 
-/// A complete, self-contained HTML report, from report JSON.
+/// A complete, self-contained HTML report, from a report (object or JSON).
 #[wasm_bindgen(js_name = renderHtml)]
-pub fn render_html(report_json: &str) -> Result<String, JsError> {
-    Ok(assay_report::html::document(&parse_report(report_json)?))
+pub fn render_html(report: JsValue) -> Result<String, JsError> {
+    Ok(assay_report::html::document(&parse_report(&report)?))
 }
 
-/// The report as Markdown, from report JSON.
+/// The report as Markdown, from a report (object or JSON).
 #[wasm_bindgen(js_name = renderMarkdown)]
-pub fn render_markdown(report_json: &str) -> Result<String, JsError> {
-    Ok(assay_report::markdown::render(&parse_report(report_json)?))
+pub fn render_markdown(report: JsValue) -> Result<String, JsError> {
+    Ok(assay_report::markdown::render(&parse_report(&report)?))
+}
+
+thread_local! {
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Record panic messages: a wasm panic surfaces in JavaScript only as
+/// "unreachable", so the page asks [`last_panic`] what really happened.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(msg));
+    }));
+}
+
+/// The message of the last panic inside the engine (a bug), if any. After a
+/// panic the module must be re-instantiated (the page replaces its worker).
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow().clone())
 }
 
 /// The CSS the HTML fragment expects.

@@ -1,0 +1,244 @@
+// Types of assay-eval (hand-written; they follow report schema 1.x).
+
+/** The kind of prediction task. */
+export type Task = 'binary' | 'multiclass' | 'regression';
+
+/** How a column's values are read. */
+export type ColumnType = 'numeric' | 'categorical';
+
+/**
+ * What `evaluate` and `inspect` read: a File or Blob (read in 1 MiB slices with
+ * FileReaderSync — Web Workers only), CSV text, CSV bytes, or a table given as
+ * `{column: values}` (all columns the same length).
+ */
+export type Input =
+  | Blob
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Record<string, ArrayLike<number | string | boolean | null | undefined>>;
+
+/** Evaluation settings. Only `label` and `scores` are required. */
+export interface Config {
+  /** Column holding the true label (or target, for regression). */
+  label: string;
+  /**
+   * Score columns: one probability (or logit) of the positive class for
+   * binary, one column per class for multiclass (named like `p_<class>` or in
+   * class order), the prediction for regression.
+   */
+  scores: string[];
+  /** Task; inferred from the label and score columns when omitted. */
+  task?: Task;
+  /** Binary: the positive class (a value of the label column). */
+  positive?: string;
+  /** Scores are logits (binary: sigmoid; multiclass: softmax) rather than probabilities. */
+  logits?: boolean;
+  /** Binary decision threshold in [0, 1]: predicted positive iff score >= threshold. Default 0.5. */
+  threshold?: number;
+  /** Bootstrap resamples for the confidence intervals (0 disables them). Default 1000. */
+  bootstrap?: number;
+  /** Seed of the bootstrap resampling. Default 0. */
+  seed?: number;
+  /** Confidence level of the intervals, in (0, 1). Default 0.95. */
+  ciLevel?: number;
+  /** CSV delimiter: one ASCII character, or `"tab"`. Sniffed when omitted. */
+  delimiter?: string;
+  /** Force a column's type (e.g. read numeric class ids as categories). */
+  types?: Record<string, ColumnType>;
+  /** File name recorded in the report's provenance (defaults to the File's name, else `data`). */
+  fileName?: string;
+  /** Front end recorded in the report. Default `assay-npm`. */
+  producer?: string;
+  /** Refuse inputs larger than this many bytes. */
+  maxBytes?: number;
+}
+
+/** Progress of a running evaluation. */
+export interface Progress {
+  /** `read`: bytes read of the input; `bootstrap`: resamples drawn. */
+  stage: 'read' | 'bootstrap';
+  done: number;
+  /** 0 when unknown. */
+  total: number;
+}
+
+export interface EvaluateOptions {
+  /** Called synchronously as work advances (from the thread running Assay). */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A confidence interval. */
+export interface Interval {
+  lower: number;
+  upper: number;
+  /** Nominal coverage, e.g. 0.95. */
+  level: number;
+  /** How it was computed, e.g. `percentile_bootstrap`. */
+  method: string;
+  /** Bootstrap resamples drawn. */
+  resamples?: number;
+  /** Resamples in which the metric was defined (the interval uses only these). */
+  valid?: number;
+}
+
+/** One scalar metric. */
+export interface Metric {
+  /** Stable key, e.g. `roc_auc`. */
+  key: string;
+  /** Display name, e.g. `ROC AUC`. */
+  name: string;
+  /** The value; `null` when undefined (see `undefined`). */
+  value: number | null;
+  /** Why the value is undefined. */
+  undefined?: string;
+  ci?: Interval;
+  /** The reference definition followed (scikit-learn). */
+  definition: string;
+  higher_is_better: boolean;
+}
+
+export interface ConfusionMatrix {
+  /** Class labels in row/column order. */
+  labels: string[];
+  /** Counts, `matrix[true][predicted]`. */
+  matrix: number[][];
+}
+
+export interface PerClass {
+  labels: string[];
+  precision: (number | null)[];
+  recall: (number | null)[];
+  f1: (number | null)[];
+  support: number[];
+}
+
+/** A curve (ROC: x = FPR, y = TPR; PR: x = recall, y = precision), or why it is undefined. */
+export interface CurveResult {
+  x?: number[];
+  y?: number[];
+  /** Threshold at each point; `null` where the point has none. */
+  thresholds?: (number | null)[];
+  undefined?: string;
+  /** Points before decimation. */
+  points_total: number;
+}
+
+export interface ClassCount {
+  class: string;
+  count: number;
+}
+
+export interface Evaluation {
+  task: Task;
+  /** Rows evaluated. */
+  rows: number;
+  /** Binary: the positive class. */
+  positive?: string;
+  /** Binary: the negative class, when known. */
+  negative?: string;
+  /** Binary: the decision threshold. */
+  threshold?: number;
+  /** Classification: classes in column order (binary: [negative, positive]). */
+  classes?: string[];
+  /** Classification: rows per class. */
+  class_counts?: ClassCount[];
+  /** Scalar metrics with intervals, in display order. */
+  metrics: Metric[];
+  confusion_matrix?: ConfusionMatrix;
+  per_class?: PerClass;
+  roc_curve?: CurveResult;
+  pr_curve?: CurveResult;
+}
+
+export interface InputFile {
+  /** What the input was used as (`data`, or `table` for `{column: values}` input). */
+  role: string;
+  name: string;
+  /** SHA-256 of the bytes (of a canonical form, for a table), lowercase hex. */
+  sha256: string;
+  bytes: number;
+  rows?: number;
+}
+
+export interface Provenance {
+  assay_version: string;
+  /** `assay-cli`, `assay-web`, `assay-npm`, or what `Config.producer` said. */
+  producer: string;
+  inputs: InputFile[];
+  config: {
+    columns: {
+      label: string;
+      scores: string[];
+      task: Task | null;
+      positive: string | null;
+      logits: boolean;
+    };
+    evaluation: {
+      threshold: number;
+      bootstrap: { resamples: number; seed: number; level: number };
+      max_curve_points: number;
+    };
+    delimiter?: string;
+  };
+  seed: number;
+}
+
+/** An evaluation report (schema 1.x). Holds aggregates only, never a row of data. */
+export interface Report {
+  schema_version: string;
+  provenance: Provenance;
+  /** Things to know: data quirks, undefined metrics, caveats. */
+  warnings: string[];
+  evaluation: Evaluation;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+  missing: number;
+  /** Distinct values among the inspected rows (capped at 1000). */
+  distinct: number;
+  min?: number;
+  max?: number;
+}
+
+/** What `inspect` found. */
+export interface Inspection {
+  columns: ColumnInfo[];
+  rows_inspected: number;
+  /** Whether the input has more rows than were inspected. */
+  truncated: boolean;
+  /** A guess of the column roles, to pre-fill a form. */
+  guess: { label: string | null; scores: string[]; task: Task | null };
+}
+
+/** Where to load the WebAssembly from: a URL, a fetch Response, its bytes, or a compiled module. */
+export type WasmSource = string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module;
+
+/**
+ * Load the WebAssembly module (idempotent). Defaults to `dist/assay_bg.wasm`
+ * next to `index.js` (fetched in browsers, read from disk in Node).
+ */
+export function init(wasmUrlOrModule?: WasmSource): Promise<void>;
+
+/** Evaluate predictions; rejects with an `Error` whose message is one readable line. */
+export function evaluate(input: Input, config: Config, options?: EvaluateOptions): Promise<Report>;
+
+/** Columns, types and a guess of the roles, from the first `rows` rows (default 1000). */
+export function inspect(input: Input, rows?: number): Promise<Inspection>;
+
+/** A complete, self-contained HTML document (inline CSS and SVG plots, no scripts). */
+export function renderHtml(report: Report | string): Promise<string>;
+
+/** The report's HTML body fragment; style it with `reportStylesheet()`. */
+export function renderHtmlFragment(report: Report | string): Promise<string>;
+
+/** The report as Markdown. */
+export function renderMarkdown(report: Report | string): Promise<string>;
+
+/** The CSS `renderHtmlFragment`'s markup expects. */
+export function reportStylesheet(): Promise<string>;
+
+/** Assay's version and the report schema version. */
+export function version(): Promise<{ assay: string; schema: string }>;

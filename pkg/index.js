@@ -1,0 +1,125 @@
+// assay-eval: evaluate ML predictions privately, in WebAssembly.
+//
+// A thin ESM wrapper over the wasm-bindgen output in ./dist/. Everything runs
+// in the calling thread (use a Web Worker in the browser so the page never
+// freezes; reading a File or Blob needs one, since it uses FileReaderSync) and
+// nothing is sent anywhere: the module imports no network API.
+
+import initWasm, * as wasm from './dist/assay.js';
+
+let ready = null;
+
+async function load(source) {
+  if (source === undefined || source === null) {
+    source = new URL('./dist/assay_bg.wasm', import.meta.url);
+  }
+  // Node has no fetch() for file: URLs; read the bytes instead.
+  const isFileUrl =
+    (source instanceof URL && source.protocol === 'file:') ||
+    (typeof source === 'string' && source.startsWith('file:'));
+  if (isFileUrl) {
+    const fsName = 'node:fs/promises';
+    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
+    source = await readFile(source instanceof URL ? source : new URL(source));
+  }
+  await initWasm({ module_or_path: source });
+}
+
+/**
+ * Load and instantiate the WebAssembly module. Idempotent: later calls return
+ * the first call's promise (a failed load may be retried).
+ * @param {string|URL|Response|BufferSource|WebAssembly.Module} [wasmUrlOrModule]
+ *   Where the .wasm is (default: dist/assay_bg.wasm next to this file), its
+ *   bytes, or a compiled module.
+ */
+export function init(wasmUrlOrModule) {
+  if (!ready) {
+    ready = load(wasmUrlOrModule);
+    ready.catch(() => {
+      ready = null;
+    });
+  }
+  return ready;
+}
+
+function checkReport(report) {
+  if (typeof report === 'string') return report;
+  if (report === null || typeof report !== 'object') {
+    throw new TypeError('expected an Assay report (object or JSON string)');
+  }
+  return report;
+}
+
+// A trap inside the engine (a bug) reaches JavaScript as a bare
+// "unreachable"; name what really happened. The instance is unusable after
+// a trap: in a browser, replace the worker.
+function explain(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+      const cause = wasm.lastPanic();
+      const err = new Error(
+        `internal error in the Assay engine${cause ? `: ${cause}` : ` (${e.message})`}; please report it`,
+      );
+      err.cause = e;
+      err.fatal = true;
+      throw err;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Evaluate predictions.
+ * @param {File|Blob|string|Uint8Array|ArrayBuffer|Record<string, unknown[]>} input
+ * @param {import('./index.d.ts').Config} config
+ * @param {{onProgress?: (p: import('./index.d.ts').Progress) => void}} [options]
+ * @returns {Promise<import('./index.d.ts').Report>}
+ */
+export async function evaluate(input, config, options = {}) {
+  await init();
+  const onProgress = options && typeof options.onProgress === 'function' ? options.onProgress : undefined;
+  const cfg = { producer: 'assay-npm', ...config };
+  return explain(() => wasm.evaluate(input, cfg, onProgress ? (p) => onProgress(p) : undefined));
+}
+
+/**
+ * Look at the first `rows` rows (default 1000): columns, types, and a guess of
+ * the label and score columns.
+ * @returns {Promise<import('./index.d.ts').Inspection>}
+ */
+export async function inspect(input, rows) {
+  await init();
+  return explain(() => wasm.inspect(input, rows ?? undefined));
+}
+
+/** A complete, self-contained HTML document (inline CSS and SVG, no scripts). */
+export async function renderHtml(report) {
+  await init();
+  return explain(() => wasm.renderHtml(checkReport(report)));
+}
+
+/** The report's HTML body fragment (style it with `reportStylesheet()`). */
+export async function renderHtmlFragment(report) {
+  await init();
+  return explain(() => wasm.renderHtmlFragment(checkReport(report)));
+}
+
+/** The report as Markdown. */
+export async function renderMarkdown(report) {
+  await init();
+  return explain(() => wasm.renderMarkdown(checkReport(report)));
+}
+
+/** The CSS that `renderHtmlFragment`'s markup expects. */
+export async function reportStylesheet() {
+  await init();
+  return wasm.reportStylesheet();
+}
+
+/** Assay's version and the report schema version: `{assay, schema}`. */
+export async function version() {
+  await init();
+  return wasm.version();
+}
