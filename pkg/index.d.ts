@@ -52,6 +52,75 @@ export interface Config {
   producer?: string;
   /** Refuse inputs larger than this many bytes. */
   maxBytes?: number;
+  /** A saved calibrator (a calibrator file's text, from `calibrate`) applied to the scores first. */
+  calibrator?: string;
+  /** Calibration analysis settings (used by `calibrate`). */
+  calibration?: CalibrationOptions;
+}
+
+export type CalibrationMethod = 'temperature' | 'platt' | 'isotonic' | 'histogram' | 'beta';
+
+export interface CalibrationOptions {
+  /** Bins of the reliability diagrams, ECE, MCE and histogram binning (1–255). Default 15. */
+  bins?: number;
+  /** Methods to fit and judge on held-out rows. Default: all five. `[]`: measure only. */
+  methods?: CalibrationMethod[];
+  /** How rows are split between fitting and judging. Default: random half (seed 0). */
+  split?:
+    | { kind: 'random'; fraction: number; seed: number }
+    | { kind: 'folds'; folds: number; seed: number }
+    | { kind: 'column'; column: string; value: string };
+  /** A categorical column to analyse calibration per value of. */
+  slice?: string;
+}
+
+/** One bin of a reliability diagram. */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  mean_confidence: number | null;
+  accuracy: number | null;
+  /** Wilson interval of `accuracy`. */
+  accuracy_ci: [number, number] | null;
+}
+
+export interface Diagram {
+  strategy: 'uniform' | 'quantile';
+  bins: ReliabilityBin[];
+}
+
+export interface Reliability {
+  target: 'positive_class' | 'top_label';
+  rows: number;
+  bins: number;
+  uniform: Diagram;
+  quantile: Diagram;
+  scores: Metric[];
+  classwise?: { class: string; ece: number }[];
+}
+
+export interface CalibrationResult {
+  reliability: Reliability;
+  recalibration?: {
+    split: { split: Record<string, unknown>; calibration_rows: number; heldout_rows: number };
+    before: Metric[];
+    reliability_before: Diagram;
+    methods: {
+      method: CalibrationMethod;
+      summary?: string;
+      failed?: string;
+      after: Metric[];
+      change: Metric[];
+      reliability_after?: Diagram;
+    }[];
+    best?: CalibrationMethod;
+  };
+  slices?: {
+    column: string;
+    groups: { value: string; rows: number; reliability: Reliability }[];
+    omitted?: number;
+  };
 }
 
 /** Progress of a running evaluation. */
@@ -191,6 +260,10 @@ export interface Report {
   /** Things to know: data quirks, undefined metrics, caveats. */
   warnings: string[];
   evaluation: Evaluation;
+  /** Present when produced by `calibrate` (schema ≥ 1.1). */
+  calibration?: CalibrationResult;
+  /** A saved calibrator applied before evaluation (schema ≥ 1.1). */
+  applied_calibrator?: { method: CalibrationMethod; summary: string; fitted_on: Record<string, unknown> };
 }
 
 export interface ColumnInfo {
@@ -227,6 +300,16 @@ export function evaluate(input: Input, config: Config, options?: EvaluateOptions
 
 /** Columns, types and a guess of the roles, from the first `rows` rows (default 1000). */
 export function inspect(input: Input, rows?: number): Promise<Inspection>;
+
+/**
+ * Evaluate and analyse calibration. `calibrators` maps each fitted method to
+ * a calibrator file's text, to save and pass back later as `config.calibrator`.
+ */
+export function calibrate(
+  input: Input,
+  config: Config,
+  options?: EvaluateOptions,
+): Promise<{ report: Report; calibrators: Partial<Record<CalibrationMethod, string>> }>;
 
 /** A complete, self-contained HTML document (inline CSS and SVG plots, no scripts). */
 export function renderHtml(report: Report | string): Promise<string>;

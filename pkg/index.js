@@ -85,6 +85,24 @@ export async function evaluate(input, config, options = {}) {
 }
 
 /**
+ * Evaluate and analyse calibration: reliability diagrams, ECE and friends,
+ * recalibrators (temperature, Platt, isotonic, histogram, beta) fitted on
+ * part of the rows and judged on the rest, per-slice calibration.
+ * @param {File|Blob|string|Uint8Array|ArrayBuffer|Record<string, unknown[]>} input
+ * @param {import('./index.d.ts').Config} config  with optional `calibration`
+ * @param {{onProgress?: (p: import('./index.d.ts').Progress) => void}} [options]
+ * @returns {Promise<{report: import('./index.d.ts').Report, calibrators: Record<string, string>}>}
+ *   `calibrators` maps each fitted method to a calibrator file's text; pass
+ *   one back later as `config.calibrator` to apply it.
+ */
+export async function calibrate(input, config, options = {}) {
+  await init();
+  const onProgress = options && typeof options.onProgress === 'function' ? options.onProgress : undefined;
+  const cfg = { producer: 'assay-npm', ...config };
+  return explain(() => wasm.calibrate(input, cfg, onProgress ? (p) => onProgress(p) : undefined));
+}
+
+/**
  * Look at the first `rows` rows (default 1000): columns, types, and a guess of
  * the label and score columns.
  * @returns {Promise<import('./index.d.ts').Inspection>}

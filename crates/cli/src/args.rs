@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate predictions: metrics with bootstrap confidence intervals, plots, a report.
     Eval(EvalArgs),
+    /// Evaluate and analyse calibration: reliability diagrams, ECE and friends,
+    /// recalibrators fitted on one part of the data and judged on the rest,
+    /// per-slice calibration, and a calibrator file to reuse.
+    Calibrate(CalibrateArgs),
     /// Show a file's columns, their types, and which columns look like label and scores.
     Inspect(InspectArgs),
 }
@@ -100,9 +104,59 @@ pub struct EvalArgs {
     #[arg(long, value_name = "OUT")]
     pub markdown: Option<PathBuf>,
 
+    /// Apply a saved calibrator (from `assay calibrate --export-calibrator`)
+    /// to the scores before evaluating.
+    #[arg(long, value_name = "FILE")]
+    pub calibrator: Option<PathBuf>,
+
     /// No summary and no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub eval: EvalArgs,
+
+    /// Recalibration methods to fit and judge: temperature, platt, isotonic,
+    /// histogram, beta; `all` (default) or `none` (measure only).
+    #[arg(long, value_name = "M,…", value_delimiter = ',', default_value = "all")]
+    pub methods: Vec<String>,
+
+    /// Bins of the reliability diagrams (and of ECE, MCE, histogram binning).
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub bins: usize,
+
+    /// Fraction of rows (seeded random, --seed) that fit the recalibrators;
+    /// the rest judge them.
+    #[arg(long, value_name = "F", default_value_t = 0.5, conflicts_with_all = ["folds", "split_column"])]
+    pub calibration_fraction: f64,
+
+    /// Cross-fit instead: K folds, each judged by maps fitted on the others.
+    #[arg(long, value_name = "K", conflicts_with = "split_column")]
+    pub folds: Option<usize>,
+
+    /// Split by a column instead: rows where COL equals --calibration-value
+    /// fit, the others judge.
+    #[arg(long, value_name = "COL", requires = "calibration_value")]
+    pub split_column: Option<String>,
+
+    /// The value of --split-column that marks calibration rows.
+    #[arg(long, value_name = "VALUE", requires = "split_column")]
+    pub calibration_value: Option<String>,
+
+    /// Analyse calibration per value of this categorical column.
+    #[arg(long, value_name = "COL")]
+    pub slice: Option<String>,
+
+    /// Save a fitted calibrator here (JSON), to apply later with --calibrator.
+    #[arg(long, value_name = "OUT")]
+    pub export_calibrator: Option<PathBuf>,
+
+    /// Which method to save (default: the best on held-out log loss).
+    #[arg(long, value_name = "METHOD", requires = "export_calibrator")]
+    pub export_method: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,11 @@
 //! The commands: each reads, calls the engine, builds the report, writes.
 
-use crate::args::{DataArgs, EvalArgs, InspectArgs};
+use crate::args::{CalibrateArgs, DataArgs, EvalArgs, InspectArgs};
 use crate::progress::Bars;
+use assay_engine::Request;
 use assay_engine::bootstrap::BootstrapOptions;
+use assay_engine::calibration::methods::Method;
+use assay_engine::calibration::{CalibrationOptions, CalibratorArtifact, SplitSpec};
 use assay_engine::csv_read::{CsvOptions, read_csv};
 use assay_engine::evaluate::EvalOptions;
 use assay_engine::prepare::ColumnSpec;
@@ -95,9 +98,31 @@ fn check_eval_args(a: &EvalArgs) -> CmdResult {
     Ok(())
 }
 
-/// `assay eval`
-pub fn eval(a: EvalArgs) -> CmdResult {
+/// What `assay calibrate` adds to an evaluation.
+pub struct CalibrationRequest {
+    pub options: CalibrationOptions,
+    pub export: Option<(std::path::PathBuf, Option<Method>)>,
+}
+
+/// `assay eval` (and the evaluation part of `assay calibrate`).
+pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
     check_eval_args(&a)?;
+    let calibrator = match &a.calibrator {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                format!(
+                    "cannot read calibrator '{}': {}",
+                    p.display(),
+                    io_reason(&e)
+                )
+            })?;
+            Some(
+                CalibratorArtifact::from_json(&text)
+                    .map_err(|e| format!("{}: {e}", p.display()))?,
+            )
+        }
+    };
     let (input, total, name) = open(&a.data.data)?;
     let spec = ColumnSpec {
         label: a.label.clone(),
@@ -115,14 +140,20 @@ pub fn eval(a: EvalArgs) -> CmdResult {
         },
         ..EvalOptions::default()
     };
+    let req = Request {
+        columns: spec.clone(),
+        csv: csv_options(&a.data),
+        evaluation: opts.clone(),
+        calibrator,
+        calibration: calibration.as_ref().map(|c| c.options.clone()),
+    };
     let json_to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let mut bars = Bars::new(a.quiet);
-    let result = assay_engine::evaluate_csv(
+    let result = assay_engine::run_csv(
         std::io::BufReader::with_capacity(1 << 20, input),
         total,
-        &spec,
-        &csv_options(&a.data),
-        &opts,
+        &name,
+        &req,
         &mut |p| bars.update(p),
     );
     bars.finish();
@@ -130,17 +161,55 @@ pub fn eval(a: EvalArgs) -> CmdResult {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
+    let mut inputs = vec![InputFile::from_csv(&name, &r.input)];
+    if let (Some(p), Some(_)) = (&a.calibrator, &req.calibrator) {
+        let bytes = std::fs::read(p).map_err(|e| format!("cannot read '{}': {e}", p.display()))?;
+        inputs.push(InputFile {
+            role: "calibrator".into(),
+            name: p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: assay_engine::csv_read::sha256_hex(&bytes),
+            bytes: bytes.len() as u64,
+            rows: None,
+        });
+    }
     let report = Report::new(
         "assay-cli",
-        vec![InputFile::from_csv(&name, &r.input)],
+        inputs,
         Config {
             columns: spec,
             evaluation: opts,
             delimiter: Some(r.input.delimiter),
+            calibration: req.calibration.clone(),
         },
         r.evaluation,
         r.warnings,
-    );
+    )
+    .with_calibration(r.calibration, r.applied_calibrator);
+    if let Some((path, method)) = calibration.as_ref().and_then(|c| c.export.as_ref()) {
+        let best = report
+            .calibration
+            .as_ref()
+            .and_then(|c| c.recalibration.as_ref())
+            .and_then(|rc| rc.best);
+        let chosen = method.or(best).or(r.artifacts.first().map(|a| a.method));
+        let art = r
+            .artifacts
+            .iter()
+            .find(|a| Some(a.method) == chosen)
+            .ok_or_else(|| match chosen {
+                Some(m) => {
+                    format!("no {m} calibrator could be fitted on this data, so none was saved")
+                }
+                None => "no calibrator could be fitted on this data, so none was saved".into(),
+            })?;
+        write_output(path, &art.to_json())?;
+        if !a.quiet {
+            eprintln!("saved the {} calibrator to {}", art.method, path.display());
+        }
+    }
     if let Some(p) = &a.json {
         write_output(p, &report.to_json())?;
     }
@@ -154,6 +223,65 @@ pub fn eval(a: EvalArgs) -> CmdResult {
         print!("{}", crate::summary::render(&report));
     }
     Ok(())
+}
+
+/// `assay calibrate`
+pub fn calibrate(a: CalibrateArgs) -> CmdResult {
+    let methods: Vec<Method> = if a.methods.iter().any(|m| m == "all") {
+        Method::ALL.to_vec()
+    } else if a.methods.iter().any(|m| m == "none") {
+        Vec::new()
+    } else {
+        a.methods
+            .iter()
+            .map(|m| m.parse::<Method>())
+            .collect::<Result<_, _>>()?
+    };
+    let split = match (&a.split_column, &a.calibration_value, a.folds) {
+        (Some(c), Some(v), _) => SplitSpec::Column {
+            column: c.clone(),
+            value: v.clone(),
+        },
+        (_, _, Some(k)) => SplitSpec::Folds {
+            folds: k,
+            seed: a.eval.seed,
+        },
+        _ => {
+            if !(a.calibration_fraction > 0.0 && a.calibration_fraction < 1.0) {
+                return Err(format!(
+                    "--calibration-fraction {} must be between 0 and 1",
+                    a.calibration_fraction
+                ));
+            }
+            SplitSpec::Random {
+                fraction: a.calibration_fraction,
+                seed: a.eval.seed,
+            }
+        }
+    };
+    let export_method = match &a.export_method {
+        Some(m) => {
+            let m: Method = m.parse()?;
+            if !methods.contains(&m) {
+                return Err(format!("--export-method {m} is not among --methods"));
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    if a.export_calibrator.is_some() && methods.is_empty() {
+        return Err("--export-calibrator needs at least one method (not --methods none)".into());
+    }
+    let req = CalibrationRequest {
+        options: CalibrationOptions {
+            bins: a.bins,
+            methods,
+            split,
+            slice: a.slice.clone(),
+        },
+        export: a.export_calibrator.clone().map(|p| (p, export_method)),
+    };
+    eval(a.eval, Some(req))
 }
 
 /// `assay inspect`

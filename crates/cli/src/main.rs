@@ -13,7 +13,8 @@ use clap::Parser;
 fn main() {
     let cli = args::Cli::parse();
     let result = match cli.command {
-        args::Command::Eval(a) => commands::eval(a),
+        args::Command::Eval(a) => commands::eval(a, None),
+        args::Command::Calibrate(a) => commands::calibrate(a),
         args::Command::Inspect(a) => commands::inspect(a),
     };
     if let Err(e) = result {

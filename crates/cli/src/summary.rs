@@ -81,5 +81,100 @@ pub fn render(report: &Report) -> String {
             o.push('\n');
         }
     }
+    if let Some(cal) = &report.calibration {
+        let r = &cal.reliability;
+        let _ = writeln!(o, "\ncalibration ({} bins)", r.bins);
+        let width = r
+            .scores
+            .iter()
+            .map(|m| m.name.chars().count())
+            .max()
+            .unwrap_or(10);
+        for m in &r.scores {
+            let v = m.value.map_or_else(|| "undefined".into(), num);
+            let ci = match (&m.ci, &m.undefined) {
+                (Some(c), _) => format!("[{}, {}]", num(c.lower), num(c.upper)),
+                (None, Some(u)) => format!("({u})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "{:<width$}  {:>10}  {}", m.name, v, ci);
+        }
+        if let Some(rc) = &cal.recalibration {
+            let _ = writeln!(
+                o,
+                "\nrecalibration judged on {} held-out rows ({} rows fit)",
+                rc.split.heldout_rows, rc.split.calibration_rows
+            );
+            let f = |m: Option<&assay_engine::metrics::MetricResult>| -> String {
+                match m {
+                    Some(m) => match (m.value, &m.ci) {
+                        (Some(v), Some(c)) => {
+                            format!("{} [{}, {}]", num(v), num(c.lower), num(c.upper))
+                        }
+                        (Some(v), None) => num(v),
+                        _ => "undefined".into(),
+                    },
+                    None => String::new(),
+                }
+            };
+            let _ = writeln!(
+                o,
+                "{:<13}  {:<30}  {:<30}  change in log loss",
+                "method", "ECE", "log loss"
+            );
+            let _ = writeln!(
+                o,
+                "{:<13}  {:<30}  {:<30}",
+                "before",
+                f(rc.before.first()),
+                f(rc.before.get(2))
+            );
+            for m in &rc.methods {
+                let name = format!(
+                    "{}{}",
+                    m.method,
+                    if rc.best == Some(m.method) { " *" } else { "" }
+                );
+                match &m.failed {
+                    Some(w) => {
+                        let _ = writeln!(o, "{name:<13}  could not be fitted: {w}");
+                    }
+                    None => {
+                        let _ = writeln!(
+                            o,
+                            "{name:<13}  {:<30}  {:<30}  {}",
+                            f(m.after.first()),
+                            f(m.after.get(2)),
+                            f(m.change.get(2))
+                        );
+                    }
+                }
+            }
+            if rc.best.is_some() {
+                o.push_str("* lowest held-out log loss\n");
+            }
+        }
+        if let Some(sl) = &cal.slices {
+            let _ = writeln!(o, "\ncalibration by {}", sl.column);
+            for g in &sl.groups {
+                let get = |k: &str| {
+                    g.reliability
+                        .scores
+                        .iter()
+                        .find(|m| m.key == k)
+                        .and_then(|m| m.value)
+                        .map_or("—".into(), num)
+                };
+                let _ = writeln!(
+                    o,
+                    "  {:<20} {:>8} rows  ECE {}  Brier {}",
+                    g.value,
+                    g.rows,
+                    get("ece"),
+                    get("brier")
+                );
+            }
+        }
+    }
     o
 }

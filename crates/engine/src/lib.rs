@@ -31,6 +31,31 @@ use csv_read::{CsvOptions, CsvSummary};
 use evaluate::{EvalOptions, Evaluation, Progress};
 use prepare::ColumnSpec;
 
+/// Everything one run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub columns: ColumnSpec,
+    pub csv: CsvOptions,
+    pub evaluation: EvalOptions,
+    /// A saved calibrator to apply to the scores before anything else.
+    pub calibrator: Option<calibration::CalibratorArtifact>,
+    /// Measure calibration (and fit and judge recalibrators).
+    pub calibration: Option<calibration::CalibrationOptions>,
+}
+
+/// What a run produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub evaluation: Evaluation,
+    pub calibration: Option<calibration::CalibrationResult>,
+    pub applied_calibrator: Option<calibration::AppliedCalibrator>,
+    /// Fitted calibrators, ready to save (one per method that could be fitted).
+    pub artifacts: Vec<calibration::CalibratorArtifact>,
+    pub input: CsvSummary,
+    /// Warnings from reading and preparing, for the report.
+    pub warnings: Vec<String>,
+}
+
 /// What [`evaluate_csv`] produces.
 #[derive(Debug, Clone)]
 pub struct CsvEvaluation {
@@ -41,9 +66,6 @@ pub struct CsvEvaluation {
 }
 
 /// Read CSV, prepare the columns in `spec`, evaluate.
-///
-/// Only the columns `spec` names are kept in memory. `total_bytes`, when
-/// known, lets the reading stage report progress as a fraction.
 pub fn evaluate_csv<R: std::io::Read>(
     input: R,
     total_bytes: Option<u64>,
@@ -52,8 +74,44 @@ pub fn evaluate_csv<R: std::io::Read>(
     opts: &EvalOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<CsvEvaluation> {
-    let mut csv = csv.clone();
-    csv.columns = Some(spec.columns_needed());
+    let req = Request {
+        columns: spec.clone(),
+        csv: csv.clone(),
+        evaluation: opts.clone(),
+        calibrator: None,
+        calibration: None,
+    };
+    let out = run_csv(input, total_bytes, "data", &req, progress)?;
+    Ok(CsvEvaluation {
+        evaluation: out.evaluation,
+        input: out.input,
+        warnings: out.warnings,
+    })
+}
+
+/// Read CSV (only the columns the request needs), prepare, apply a saved
+/// calibrator if given, evaluate, and measure and fix calibration if asked.
+///
+/// `total_bytes`, when known, lets the reading stage report progress as a
+/// fraction; `input_name` goes into the provenance of fitted calibrators.
+pub fn run_csv<R: std::io::Read>(
+    input: R,
+    total_bytes: Option<u64>,
+    input_name: &str,
+    req: &Request,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RunOutput> {
+    req.evaluation.validate()?;
+    let mut csv = req.csv.clone();
+    let mut columns = req.columns.columns_needed();
+    if let Some(c) = &req.calibration {
+        for extra in [c.slice.as_deref(), c.split.column()].into_iter().flatten() {
+            if !columns.iter().any(|x| x == extra) {
+                columns.push(extra.to_owned());
+            }
+        }
+    }
+    csv.columns = Some(columns);
     let total = total_bytes.unwrap_or(0);
     let (table, summary) = csv_read::read_csv(input, &csv, &mut |b| {
         progress(Progress {
@@ -62,14 +120,114 @@ pub fn evaluate_csv<R: std::io::Read>(
             total,
         })
     })?;
-    let (prepared, mut warnings) = prepare::prepare(&table, spec)?;
-    drop(table);
-    let evaluation = evaluate::evaluate(&prepared, opts, progress)?;
+    let (mut prepared, mut warnings) = prepare::prepare(&table, &req.columns)?;
+    let mut applied = None;
+    if let Some(a) = &req.calibrator {
+        prepared = a.apply(&prepared)?;
+        warnings.push(format!(
+            "scores were recalibrated with a saved {} calibrator ({}) fitted on {} before evaluation",
+            a.method,
+            calibration::summarize(&a.calibrator),
+            a.fitted_on.data_name
+        ));
+        applied = Some(calibration::AppliedCalibrator {
+            method: a.method,
+            summary: calibration::summarize(&a.calibrator),
+            fitted_on: a.fitted_on.clone(),
+        });
+    }
+    let evaluation = evaluate::evaluate(&prepared, &req.evaluation, progress)?;
+    let mut cal_out = None;
+    let mut artifacts = Vec::new();
+    if let Some(c) = &req.calibration {
+        let boot = &req.evaluation.bootstrap;
+        let reliability = calibration::reliability(&prepared, c.bins, boot, progress)?;
+        let recalibration = if c.methods.is_empty() {
+            None
+        } else {
+            let split = c.split.resolve(&table)?;
+            let r =
+                calibration::recalibrate(&prepared, &c.methods, &split, c.bins, boot, progress)?;
+            for m in &r.methods {
+                if let Some(cal) = &m.calibrator {
+                    artifacts.push(calibration::CalibratorArtifact {
+                        assay_calibrator: calibration::ARTIFACT_VERSION.into(),
+                        method: m.method,
+                        task: prepared.task(),
+                        positive: match &prepared {
+                            prepare::Prepared::Binary { positive, .. } => Some(positive.clone()),
+                            _ => None,
+                        },
+                        classes: match &prepared {
+                            prepare::Prepared::Multiclass { classes, .. } => classes.clone(),
+                            _ => Vec::new(),
+                        },
+                        calibrator: cal.clone(),
+                        fitted_on: calibration::FittedOn {
+                            assay_version: env!("CARGO_PKG_VERSION").into(),
+                            data_name: input_name.to_owned(),
+                            data_sha256: summary.sha256.clone(),
+                            rows: r.split.calibration_rows,
+                            label: req.columns.label.clone(),
+                            scores: req.columns.scores.clone(),
+                            split: describe_split(&r.split.split),
+                            bins: c.bins,
+                        },
+                    });
+                }
+            }
+            Some(r)
+        };
+        let slices = match &c.slice {
+            None => None,
+            Some(col) => {
+                let column = table
+                    .column(col)
+                    .ok_or_else(|| EngineError::MissingColumns {
+                        missing: vec![col.clone()],
+                        available: table.names().to_vec(),
+                    })?;
+                let cat = column.to_categorical();
+                Some(calibration::by_slice(
+                    &prepared,
+                    col,
+                    &cat.dictionary,
+                    &cat.codes,
+                    c.bins,
+                    boot,
+                    progress,
+                )?)
+            }
+        };
+        cal_out = Some(calibration::CalibrationResult {
+            reliability,
+            recalibration,
+            slices,
+        });
+    }
     let mut all = summary.warnings.clone();
     all.append(&mut warnings);
-    Ok(CsvEvaluation {
+    Ok(RunOutput {
         evaluation,
+        calibration: cal_out,
+        applied_calibrator: applied,
+        artifacts,
         input: summary,
         warnings: all,
     })
+}
+
+fn describe_split(s: &calibration::Split) -> String {
+    match s {
+        calibration::Split::Random { fraction, seed } => {
+            format!(
+                "random: {:.0}% of rows fit (seed {seed}), the rest judge",
+                fraction * 100.0
+            )
+        }
+        calibration::Split::Folds { folds, seed } => {
+            format!("{folds}-fold cross-fitting (seed {seed}); the saved map is fitted on all rows")
+        }
+        calibration::Split::Mask { description, .. } => description.clone(),
+    }
 }

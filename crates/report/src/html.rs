@@ -26,6 +26,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .assay-plot{width:100%;height:auto}
 code{background:#f4f4f4;padding:1px 4px;border-radius:3px;word-break:break-all}
 .defn{color:#777;font-size:.85em}
+h3{font-size:1.05rem;margin:20px 0 6px}
+tr.best th{color:#0b6b3a}
+table.recalibration td,table.slices td{white-space:nowrap}
 "#;
 
 fn num(v: f64) -> String {
@@ -77,6 +80,179 @@ fn metric_row(out: &mut String, m: &MetricResult) {
         (None, None) => out.push_str("<td></td>"),
     }
     out.push_str("</tr>\n");
+}
+
+fn ci_text(m: &MetricResult) -> String {
+    match (&m.value, &m.ci) {
+        (Some(v), Some(c)) => format!("{} [{}, {}]", num(*v), num(c.lower), num(c.upper)),
+        (Some(v), None) => num(*v),
+        (None, _) => format!("undefined ({})", m.undefined.as_deref().unwrap_or("")),
+    }
+}
+
+fn cell(o: &mut String, m: Option<&MetricResult>) {
+    match m {
+        Some(m) => {
+            let _ = write!(
+                o,
+                "<td class=\"num\" data-key=\"{}\" data-value=\"{}\">{}</td>",
+                escape(&m.key),
+                m.value.map(|v| format!("{v:?}")).unwrap_or_default(),
+                escape(&ci_text(m))
+            );
+        }
+        None => o.push_str("<td></td>"),
+    }
+}
+
+fn calibration_section(o: &mut String, report: &Report) {
+    let Some(cal) = &report.calibration else {
+        return;
+    };
+    let r = &cal.reliability;
+    o.push_str("<section class=\"calibration\" data-section=\"calibration\"><h2>Calibration</h2>");
+    let what = match r.target {
+        assay_engine::calibration::Target::PositiveClass => {
+            "the predicted probability of the positive class against the outcome"
+        }
+        assay_engine::calibration::Target::TopLabel => {
+            "the top-label confidence against whether the predicted class is right"
+        }
+    };
+    let _ = write!(
+        o,
+        "<p class=\"sub\">Calibration of {what}, {} rows, {} bins.</p>",
+        r.rows, r.bins
+    );
+    o.push_str("<table class=\"metrics calibration-scores\"><thead><tr><th>Score</th><th class=\"num\">Value</th><th class=\"num\">CI</th></tr></thead><tbody>\n");
+    for m in &r.scores {
+        metric_row(o, m);
+    }
+    o.push_str("</tbody></table>");
+    if !r.classwise.is_empty() {
+        o.push_str("<h3>Class-wise ECE</h3><table class=\"classwise\"><thead><tr><th>Class</th><th class=\"num\">ECE</th></tr></thead><tbody>");
+        for c in &r.classwise {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"num\" data-value=\"{:?}\">{}</td></tr>",
+                escape(&c.class),
+                c.ece,
+                num(c.ece)
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+    let cal_plots = plots::calibration_plots(report);
+    o.push_str("<div class=\"plots\">");
+    for p in cal_plots.iter().filter(|p| p.id != "recalibration") {
+        let _ = write!(
+            o,
+            "<figure data-plot=\"{}\">{}</figure>",
+            escape(&p.id),
+            p.svg
+        );
+    }
+    o.push_str("</div>");
+    if let Some(rc) = &cal.recalibration {
+        o.push_str("<h3>Recalibration, judged on held-out rows</h3>");
+        let split = match &rc.split.split {
+            assay_engine::calibration::Split::Random { fraction, seed } => format!(
+                "a seeded random split (seed {seed}): {:.0}% of rows fit each method",
+                fraction * 100.0
+            ),
+            assay_engine::calibration::Split::Folds { folds, seed } => format!(
+                "{folds}-fold cross-fitting (seed {seed}): every row is judged by a map fitted without it"
+            ),
+            assay_engine::calibration::Split::Mask { description, .. } => description.clone(),
+        };
+        let _ = write!(
+            o,
+            "<p class=\"sub\">Split: {}; {} rows fit, {} held-out rows judge. Intervals on the change are paired bootstrap intervals: a change whose interval excludes 0 is real.</p>",
+            escape(&split),
+            rc.split.calibration_rows,
+            rc.split.heldout_rows
+        );
+        o.push_str("<table class=\"recalibration\"><thead><tr><th>Method</th><th>Fitted map</th><th class=\"num\">ECE</th><th class=\"num\">Change in ECE</th><th class=\"num\">Brier</th><th class=\"num\">Change in Brier</th><th class=\"num\">Log loss</th><th class=\"num\">Change in log loss</th></tr></thead><tbody>");
+        let _ = write!(
+            o,
+            "<tr data-method=\"none\"><th scope=\"row\">before</th><td>—</td>"
+        );
+        for (i, m) in rc.before.iter().enumerate() {
+            cell(o, Some(m));
+            if i < 3 {
+                o.push_str("<td></td>");
+            }
+        }
+        o.push_str("</tr>");
+        for m in &rc.methods {
+            let best = rc.best == Some(m.method);
+            let _ = write!(
+                o,
+                "<tr data-method=\"{}\"{}><th scope=\"row\">{}{}</th>",
+                m.method,
+                if best { " class=\"best\"" } else { "" },
+                m.method,
+                if best { " (best)" } else { "" }
+            );
+            match &m.failed {
+                Some(why) => {
+                    let _ = write!(
+                        o,
+                        "<td colspan=\"7\" class=\"undef\">could not be fitted: {}</td>",
+                        escape(why)
+                    );
+                }
+                None => {
+                    let _ = write!(o, "<td>{}</td>", escape(m.summary.as_deref().unwrap_or("")));
+                    for i in 0..3 {
+                        cell(o, m.after.get(i));
+                        cell(o, m.change.get(i));
+                    }
+                }
+            }
+            o.push_str("</tr>");
+        }
+        o.push_str("</tbody></table>");
+        if let Some(p) = cal_plots.iter().find(|p| p.id == "recalibration") {
+            let _ = write!(
+                o,
+                "<div class=\"plots\"><figure data-plot=\"recalibration\">{}</figure></div>",
+                p.svg
+            );
+        }
+    }
+    if let Some(sl) = &cal.slices {
+        let _ = write!(
+            o,
+            "<h3>Calibration by {}</h3><table class=\"slices\"><thead><tr><th>{}</th><th class=\"num\">Rows</th><th class=\"num\">ECE</th><th class=\"num\">MCE</th><th class=\"num\">Brier</th><th class=\"num\">Slope</th><th class=\"num\">Mean predicted</th><th class=\"num\">Observed</th></tr></thead><tbody>",
+            escape(&sl.column),
+            escape(&sl.column)
+        );
+        for g in &sl.groups {
+            let _ = write!(
+                o,
+                "<tr data-slice=\"{v}\"><th scope=\"row\">{v}</th><td class=\"num\">{}</td>",
+                g.rows,
+                v = escape(&g.value)
+            );
+            for key in [
+                "ece",
+                "mce",
+                "brier",
+                "calibration_slope",
+                "mean_predicted",
+                "observed_rate",
+            ] {
+                cell(o, g.reliability.scores.iter().find(|m| m.key == key));
+            }
+            o.push_str("</tr>");
+        }
+        o.push_str("</tbody></table>");
+        if let Some(n) = sl.omitted {
+            let _ = write!(o, "<p class=\"defn\">{n} smaller groups not shown.</p>");
+        }
+    }
+    o.push_str("</section>");
 }
 
 /// The report's content without `<html>`/`<head>`: what the page shows.
@@ -147,8 +323,27 @@ pub fn fragment(report: &Report) -> String {
         }
         o.push_str("</tbody></table>");
     }
+    if let Some(a) = &report.applied_calibrator {
+        let _ = write!(
+            o,
+            "<p class=\"sub\">Scores recalibrated before evaluation with a saved {} calibrator ({}), fitted on {} (SHA-256 <code>{}</code>).</p>",
+            a.method,
+            escape(&a.summary),
+            escape(&a.fitted_on.data_name),
+            escape(&a.fitted_on.data_sha256)
+        );
+    }
     // Plots.
-    let plots = plots::plots(report);
+    let cal_ids = [
+        "reliability",
+        "reliability-quantile",
+        "confidence",
+        "recalibration",
+    ];
+    let plots: Vec<plots::Plot> = plots::plots(report)
+        .into_iter()
+        .filter(|p| !cal_ids.contains(&p.id.as_str()))
+        .collect();
     if !plots.is_empty() {
         o.push_str("<h2>Plots</h2><div class=\"plots\">");
         for p in plots {
@@ -161,6 +356,7 @@ pub fn fragment(report: &Report) -> String {
         }
         o.push_str("</div>");
     }
+    calibration_section(&mut o, report);
     // Provenance.
     let pv = &report.provenance;
     o.push_str("<h2>Provenance</h2><table class=\"provenance\"><tbody>");

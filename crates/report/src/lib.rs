@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod plots;
 pub mod svg;
 
+use assay_engine::calibration::{AppliedCalibrator, CalibrationResult};
 use assay_engine::csv_read::CsvSummary;
 use assay_engine::evaluate::{EvalOptions, Evaluation};
 use assay_engine::prepare::ColumnSpec;
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the report schema. Bump the minor version for additions, the
 /// major version for anything that changes or removes a field.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Assay's version, as built.
 pub const ASSAY_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -66,6 +67,9 @@ pub struct Config {
     /// CSV delimiter used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<char>,
+    /// Calibration settings, when calibration was analysed (since 1.1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub calibration: Option<assay_engine::calibration::CalibrationOptions>,
 }
 
 /// Where a report came from.
@@ -91,6 +95,12 @@ pub struct Report {
     /// Things the user should know: data quirks, undefined metrics, caveats.
     pub warnings: Vec<String>,
     pub evaluation: Evaluation,
+    /// Calibration: reliability, recalibration judged on held-out rows, per slice (since 1.1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub calibration: Option<CalibrationResult>,
+    /// A saved calibrator applied to the scores before evaluation (since 1.1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub applied_calibrator: Option<AppliedCalibrator>,
 }
 
 impl Report {
@@ -113,7 +123,20 @@ impl Report {
             },
             warnings,
             evaluation,
+            calibration: None,
+            applied_calibrator: None,
         }
+    }
+
+    /// Add the calibration section and the applied calibrator.
+    pub fn with_calibration(
+        mut self,
+        calibration: Option<CalibrationResult>,
+        applied: Option<AppliedCalibrator>,
+    ) -> Self {
+        self.calibration = calibration;
+        self.applied_calibrator = applied;
+        self
     }
 
     /// The report as pretty JSON.

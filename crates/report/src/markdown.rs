@@ -61,6 +61,105 @@ pub fn render(report: &Report) -> String {
             o.push('\n');
         }
     }
+    if let Some(cal) = &report.calibration {
+        let r = &cal.reliability;
+        let _ = writeln!(
+            o,
+            "\n## Calibration ({} bins)\n\n| Score | Value | CI |\n|---|---:|---:|",
+            r.bins
+        );
+        for m in &r.scores {
+            let v = m
+                .value
+                .map_or_else(|| "undefined".to_owned(), |v| format!("{v:.4}"));
+            let ci = m.ci.as_ref().map_or(String::new(), |c| {
+                format!("[{:.4}, {:.4}]", c.lower, c.upper)
+            });
+            let _ = writeln!(o, "| {} | {} | {} |", cell(&m.name), v, ci);
+        }
+        if let Some(rc) = &cal.recalibration {
+            let _ = writeln!(
+                o,
+                "\n### Recalibration on {} held-out rows ({} rows fit)\n\n| Method | ECE | Brier | Log loss | Change in log loss |\n|---|---:|---:|---:|---:|",
+                rc.split.heldout_rows, rc.split.calibration_rows
+            );
+            let f = |m: Option<&assay_engine::metrics::MetricResult>| {
+                m.and_then(|m| m.value)
+                    .map_or("—".into(), |v| format!("{v:.4}"))
+            };
+            let _ = writeln!(
+                o,
+                "| before | {} | {} | {} | |",
+                f(rc.before.first()),
+                f(rc.before.get(1)),
+                f(rc.before.get(2))
+            );
+            for m in &rc.methods {
+                match &m.failed {
+                    Some(w) => {
+                        let _ = writeln!(
+                            o,
+                            "| {} | could not be fitted: {} | | | |",
+                            m.method,
+                            cell(w)
+                        );
+                    }
+                    None => {
+                        let ch =
+                            m.change
+                                .get(2)
+                                .map_or(String::new(), |c| match (&c.value, &c.ci) {
+                                    (Some(v), Some(ci)) => {
+                                        format!("{v:+.4} [{:+.4}, {:+.4}]", ci.lower, ci.upper)
+                                    }
+                                    (Some(v), None) => format!("{v:+.4}"),
+                                    _ => String::new(),
+                                });
+                        let _ = writeln!(
+                            o,
+                            "| {}{} | {} | {} | {} | {} |",
+                            m.method,
+                            if rc.best == Some(m.method) {
+                                " (best)"
+                            } else {
+                                ""
+                            },
+                            f(m.after.first()),
+                            f(m.after.get(1)),
+                            f(m.after.get(2)),
+                            ch
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(sl) = &cal.slices {
+            let _ = writeln!(
+                o,
+                "\n### Calibration by {}\n\n| {} | Rows | ECE | Brier |\n|---|---:|---:|---:|",
+                cell(&sl.column),
+                cell(&sl.column)
+            );
+            for g in &sl.groups {
+                let get = |k: &str| {
+                    g.reliability
+                        .scores
+                        .iter()
+                        .find(|m| m.key == k)
+                        .and_then(|m| m.value)
+                        .map_or("—".into(), |v| format!("{v:.4}"))
+                };
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    cell(&g.value),
+                    g.rows,
+                    get("ece"),
+                    get("brier")
+                );
+            }
+        }
+    }
     let pv = &report.provenance;
     let _ = writeln!(
         o,

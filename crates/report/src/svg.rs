@@ -222,44 +222,10 @@ pub fn unit_square_plot(
             chart.draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))?;
             entries.push((name.clone(), color.stroke_width(2)));
         }
-        // The legend is drawn by hand: plotters' series-label box measures its
-        // text with the DOM on wasm32 (`window().unwrap()`), which panics in a
-        // Web Worker and in Node. Same fixed text estimate as PortableSvg.
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let line_h = 18;
-        let text_w = entries
-            .iter()
-            .map(|(n, _)| (12.0 / 1.24 * 0.55 * n.chars().count() as f64).ceil() as i32)
-            .max()
-            .unwrap_or(0);
-        let (x1, y1) = (xr.end - 10, yr.end - 10);
-        let (x0, y0) = (
-            x1 - (10 + 18 + 6 + text_w + 10),
-            y1 - (6 + line_h * entries.len() as i32 + 6),
-        );
-        root.draw(&Rectangle::new(
-            [(x0, y0), (x1, y1)],
-            WHITE.mix(0.9).filled(),
-        ))?;
-        root.draw(&Rectangle::new(
-            [(x0, y0), (x1, y1)],
-            RGBColor(200, 200, 200),
-        ))?;
-        for (i, (name, style)) in entries.iter().enumerate() {
-            let y = y0 + 6 + line_h * i as i32 + line_h / 2;
-            root.draw(&PathElement::new(vec![(x0 + 10, y), (x0 + 28, y)], *style))?;
-            root.draw(&Text::new(
-                name.clone(),
-                (x0 + 34, y),
-                (FONT, 12)
-                    .into_font()
-                    .color(&INK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Left,
-                        plotters::style::text_anchor::VPos::Center,
-                    )),
-            ))?;
-        }
+        // The legend is drawn by hand: plotters' series-label box measures
+        // its text with the DOM on wasm32, which panics in a Web Worker.
+        let area = chart.plotting_area().get_pixel_range();
+        legend(root, area, &entries, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
 }
@@ -378,4 +344,224 @@ mod tests {
         assert!(cm.contains("\n50\n") && cm.contains("\n40\n"));
         assert!(cm.contains("\nyes\n") && cm.contains("\nno\n"));
     }
+}
+
+/// Bars of a reliability diagram: the fill of the accuracy bars (tests count
+/// `rect` elements of this colour to count non-empty bins).
+pub const BAR: RGBColor = BLUE;
+
+/// Draw a legend box in the lower right of the plotting area by hand (plotters'
+/// series-label box measures text with the DOM on wasm32).
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: (std::ops::Range<i32>, std::ops::Range<i32>),
+    entries: &[(String, ShapeStyle)],
+    corner: SeriesLabelPosition,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (xr, yr) = area;
+    let line_h = 18;
+    let text_w = entries
+        .iter()
+        .map(|(n, _)| (12.0 / 1.24 * 0.55 * n.chars().count() as f64).ceil() as i32)
+        .max()
+        .unwrap_or(0);
+    let w = 10 + 18 + 6 + text_w + 10;
+    let h = 6 + line_h * entries.len() as i32 + 6;
+    let (x0, y0) = match corner {
+        SeriesLabelPosition::UpperLeft => (xr.start + 10, yr.start + 10),
+        _ => (xr.end - 10 - w, yr.end - 10 - h),
+    };
+    let (x1, y1) = (x0 + w, y0 + h);
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1, y1)],
+        WHITE.mix(0.9).filled(),
+    ))?;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1, y1)],
+        RGBColor(200, 200, 200),
+    ))?;
+    for (i, (name, style)) in entries.iter().enumerate() {
+        let y = y0 + 6 + line_h * i as i32 + line_h / 2;
+        root.draw(&PathElement::new(vec![(x0 + 10, y), (x0 + 28, y)], *style))?;
+        root.draw(&Text::new(
+            name.clone(),
+            (x0 + 34, y),
+            (FONT, 12)
+                .into_font()
+                .color(&INK)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
+        ))?;
+    }
+    Ok(())
+}
+
+/// One bin of a reliability diagram, as the plots need it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReliabilityBin {
+    pub lower: f64,
+    pub upper: f64,
+    pub count: u64,
+    pub mean_confidence: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub ci: Option<[f64; 2]>,
+}
+
+/// A reliability diagram: per non-empty bin a bar up to the observed rate
+/// (with its Wilson interval), the bin's count above it, and the diagonal of
+/// perfect calibration.
+pub fn reliability_diagram(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    bins: &[ReliabilityBin],
+) -> String {
+    render(SIZE, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18).into_font().color(&INK))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..1f64, 0f64..1.08f64)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .x_labels(6)
+            .y_labels(6)
+            .light_line_style(RGBColor(238, 238, 238))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 13))
+            .draw()?;
+        for b in bins {
+            let Some(acc) = b.accuracy else { continue };
+            let pad = (b.upper - b.lower) * 0.06;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(b.lower + pad, 0.0), (b.upper - pad, acc)],
+                BAR.mix(0.85).filled(),
+            )))?;
+            let mid = (b.lower + b.upper) / 2.0;
+            if let Some([lo, hi]) = b.ci {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(mid, lo), (mid, hi)],
+                    INK.stroke_width(1),
+                )))?;
+            }
+            if bins.len() <= 20 {
+                chart.draw_series(std::iter::once(Text::new(
+                    b.count.to_string(),
+                    (mid, (acc.max(b.ci.map_or(acc, |c| c[1])) + 0.015).min(1.06)),
+                    (FONT, 9)
+                        .into_font()
+                        .color(&GREY)
+                        .pos(plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Center,
+                            plotters::style::text_anchor::VPos::Bottom,
+                        )),
+                )))?;
+            }
+        }
+        chart.draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            GREY.stroke_width(1),
+        ))?;
+        let mean: Vec<(f64, f64)> = bins
+            .iter()
+            .filter_map(|b| Some((b.mean_confidence?, b.accuracy?)))
+            .collect();
+        chart.draw_series(mean.iter().map(|&p| Circle::new(p, 3, VERMILLION.filled())))?;
+        let area = chart.plotting_area().get_pixel_range();
+        legend(
+            root,
+            area,
+            &[
+                (
+                    "observed rate (bar), 95% Wilson CI".into(),
+                    BAR.stroke_width(6),
+                ),
+                (
+                    "bin mean confidence vs observed".into(),
+                    VERMILLION.stroke_width(3),
+                ),
+                ("perfect calibration".into(), GREY.stroke_width(1)),
+            ],
+            SeriesLabelPosition::UpperLeft,
+        )?;
+        Ok(())
+    })
+}
+
+/// A histogram of the confidences (rows per bin).
+pub fn confidence_histogram(title: &str, x_label: &str, bins: &[ReliabilityBin]) -> String {
+    let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
+    render(SIZE, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18).into_font().color(&INK))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..1f64, 0f64..max * 1.08)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc("Rows")
+            .x_labels(6)
+            .y_labels(6)
+            .light_line_style(RGBColor(238, 238, 238))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(bins.iter().filter(|b| b.count > 0).map(|b| {
+            let pad = (b.upper - b.lower) * 0.04;
+            Rectangle::new(
+                [(b.lower + pad, 0.0), (b.upper - pad, b.count as f64)],
+                GREEN.mix(0.8).filled(),
+            )
+        }))?;
+        Ok(())
+    })
+}
+
+/// Reliability curves (bin mean confidence vs observed rate) before and
+/// after recalibration, on held-out rows.
+pub fn recalibration_overlay(title: &str, curves: &[Series]) -> String {
+    render(SIZE, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18).into_font().color(&INK))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..1f64, 0f64..1.0001f64)?;
+        chart
+            .configure_mesh()
+            .x_desc("Mean confidence (held-out rows)")
+            .y_desc("Observed rate")
+            .x_labels(6)
+            .y_labels(6)
+            .light_line_style(RGBColor(238, 238, 238))
+            .label_style((FONT, 12))
+            .axis_desc_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            GREY.stroke_width(1),
+        ))?;
+        let mut entries = vec![("perfect calibration".to_string(), GREY.stroke_width(1))];
+        for (name, color, pts) in curves {
+            chart.draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))?;
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+            entries.push((name.clone(), color.stroke_width(2)));
+        }
+        let area = chart.plotting_area().get_pixel_range();
+        legend(root, area, &entries, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    })
 }

@@ -221,3 +221,21 @@ pub fn table_digest(t: &Table) -> String {
     }
     assay_engine::csv_read::sha256_hex(&bytes)
 }
+
+/// A table as CSV text, so in-memory tables take the same path as files.
+pub fn table_csv(t: &Table) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(t.names());
+    for i in 0..t.rows() {
+        let row: Vec<String> = t
+            .columns()
+            .iter()
+            .map(|c| match c {
+                Column::Numeric(n) if !n.is_missing(i) => format!("{:?}", n.values[i]),
+                _ => c.text(i).unwrap_or_default(),
+            })
+            .collect();
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}

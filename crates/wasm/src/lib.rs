@@ -12,7 +12,7 @@
 mod input;
 
 use assay_engine::bootstrap::BootstrapOptions;
-use assay_engine::csv_read::{CsvOptions, CsvSummary, read_csv};
+use assay_engine::csv_read::{CsvOptions, read_csv};
 use assay_engine::evaluate::{EvalOptions, Progress};
 use assay_engine::prepare::{ColumnSpec, Task};
 use assay_engine::table::ColumnType;
@@ -43,6 +43,10 @@ struct JsConfig {
     producer: Option<String>,
     /// Refuse inputs larger than this many bytes.
     max_bytes: Option<u64>,
+    /// A saved calibrator (the JSON text of a calibrator file) to apply first.
+    calibrator: Option<String>,
+    /// Analyse calibration (for `calibrate`): bins, methods, split, slice.
+    calibration: Option<assay_engine::calibration::CalibrationOptions>,
 }
 
 fn js_err(msg: impl std::fmt::Display) -> JsError {
@@ -139,11 +143,26 @@ pub fn evaluate_json(
     Ok(evaluate_report(data, config, progress)?.to_json())
 }
 
+/// A finished run: the report and any fitted calibrators.
+struct Run {
+    report: Report,
+    artifacts: Vec<assay_engine::calibration::CalibratorArtifact>,
+}
+
 fn evaluate_report(
     data: JsValue,
     config: JsValue,
     progress: Option<js_sys::Function>,
 ) -> Result<Report, JsError> {
+    Ok(run(data, config, progress, false)?.report)
+}
+
+fn run(
+    data: JsValue,
+    config: JsValue,
+    progress: Option<js_sys::Function>,
+    calibrate: bool,
+) -> Result<Run, JsError> {
     let c = parse_config(config)?;
     let spec = ColumnSpec {
         label: c.label.clone(),
@@ -162,15 +181,18 @@ fn evaluate_report(
         },
         ..defaults
     };
-    if !(0.0..=1.0).contains(&opts.threshold) {
-        return Err(js_err(format!(
-            "threshold {} is outside [0, 1]",
-            opts.threshold
-        )));
-    }
-    if !(opts.bootstrap.level > 0.0 && opts.bootstrap.level < 1.0) {
-        return Err(js_err("ciLevel must be between 0 and 1"));
-    }
+    opts.validate().map_err(js_err)?;
+    let calibrator = match &c.calibrator {
+        Some(text) => {
+            Some(assay_engine::calibration::CalibratorArtifact::from_json(text).map_err(js_err)?)
+        }
+        None => None,
+    };
+    let calibration = if calibrate {
+        Some(c.calibration.clone().unwrap_or_default())
+    } else {
+        None
+    };
     let src = input::Source::from_js(&data)?;
     let name = c
         .file_name
@@ -179,50 +201,83 @@ fn evaluate_report(
         .unwrap_or_else(|| "data".into());
     let total = src.size();
     let mut cb = |p: Progress| call_progress(&progress, p);
-    let (evaluation, summary, warnings) = match src {
+    let req = assay_engine::Request {
+        columns: spec.clone(),
+        csv: csv_options(&c)?,
+        evaluation: opts.clone(),
+        calibrator,
+        calibration: calibration.clone(),
+    };
+    let out = match src {
         input::Source::Columns(table) => {
-            let (prepared, warnings) =
-                assay_engine::prepare::prepare(&table, &spec).map_err(js_err)?;
-            let ev = assay_engine::evaluate::evaluate(&prepared, &opts, &mut cb).map_err(js_err)?;
-            let summary = CsvSummary {
-                sha256: input::table_digest(&table),
-                bytes: 0,
-                rows: table.rows(),
-                delimiter: ',',
-                header: table.names().to_vec(),
-                warnings: Vec::new(),
-                truncated: false,
-            };
-            (ev, summary, warnings)
+            // An in-memory table: the same stages without the CSV reader.
+            let bytes = input::table_csv(&table);
+            let mut out =
+                assay_engine::run_csv(&bytes[..], None, &name, &req, &mut cb).map_err(js_err)?;
+            out.input.sha256 = input::table_digest(&table);
+            out.input.bytes = 0;
+            out
         }
         other => {
-            let r = assay_engine::evaluate_csv(
-                other.reader()?,
-                total,
-                &spec,
-                &csv_options(&c)?,
-                &opts,
-                &mut cb,
-            )
-            .map_err(js_err)?;
-            (r.evaluation, r.input, r.warnings)
+            assay_engine::run_csv(other.reader()?, total, &name, &req, &mut cb).map_err(js_err)?
         }
     };
-    let mut input = InputFile::from_csv(&name, &summary);
-    if summary.bytes == 0 {
-        input.role = "table".into();
+    let mut file = InputFile::from_csv(&name, &out.input);
+    if out.input.bytes == 0 {
+        file.role = "table".into();
     }
-    Ok(Report::new(
+    let mut inputs = vec![file];
+    if let Some(text) = &c.calibrator {
+        inputs.push(InputFile {
+            role: "calibrator".into(),
+            name: "calibrator.json".into(),
+            sha256: assay_engine::csv_read::sha256_hex(text.as_bytes()),
+            bytes: text.len() as u64,
+            rows: None,
+        });
+    }
+    let report = Report::new(
         c.producer.as_deref().unwrap_or("assay-wasm"),
-        vec![input],
+        inputs,
         Config {
             columns: spec,
             evaluation: opts,
-            delimiter: Some(summary.delimiter),
+            delimiter: Some(out.input.delimiter),
+            calibration,
         },
-        evaluation,
-        warnings,
-    ))
+        out.evaluation,
+        out.warnings,
+    )
+    .with_calibration(out.calibration, out.applied_calibrator);
+    Ok(Run {
+        report,
+        artifacts: out.artifacts,
+    })
+}
+
+/// Evaluate and analyse calibration (reliability, recalibrators judged on
+/// held-out rows, per-slice calibration). Config as [`evaluate`], plus
+/// `calibration: {bins, methods: ["temperature", …], split: {kind: "random",
+/// fraction, seed} | {kind: "folds", folds, seed} | {kind: "column", column,
+/// value}, slice}`. Returns `{report, calibrators: {method: calibrator file
+/// text}}`; a calibrator's text can be saved and passed back later as
+/// `config.calibrator`.
+#[wasm_bindgen]
+pub fn calibrate(
+    data: JsValue,
+    config: JsValue,
+    progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsError> {
+    let r = run(data, config, progress, true)?;
+    let calibrators: std::collections::BTreeMap<String, String> = r
+        .artifacts
+        .iter()
+        .map(|a| (a.method.to_string(), a.to_json()))
+        .collect();
+    to_js(&serde_json::json!({
+        "report": r.report,
+        "calibrators": calibrators,
+    }))
 }
 
 /// A report given as JSON text or as the object [`evaluate`] returns.

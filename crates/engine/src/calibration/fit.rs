@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)] // index loops read best in this numeric code
 //! Exact maximum-likelihood fits for the calibration maps.
 //!
 //! Every map here has at most three parameters and a convex negative

@@ -138,7 +138,7 @@ impl BinaryMap {
             }
             BinaryMap::Histogram { edges, values }
                 if edges.len() == values.len() + 1
-                    && values.len() >= 1
+                    && !values.is_empty()
                     && finite(edges)
                     && finite(values)
                     && edges.windows(2).all(|w| w[0] <= w[1]) =>

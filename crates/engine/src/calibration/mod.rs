@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)] // index loops read best in this numeric code
 //! Calibration: measure it, fix it, and prove the fix on held-out data.
 //!
 //! **What is measured.** For a binary task, the probability of the positive
@@ -108,6 +109,9 @@ pub struct Reliability {
     pub classwise: Vec<ClassEce>,
 }
 
+/// Multiclass extras: n × k probabilities, labels, k, class-wise uniform bins.
+type Classwise = (Vec<f64>, Vec<u32>, usize, Vec<u8>);
+
 /// Confidence/outcome pairs with everything a weighted pass needs.
 struct Pairs {
     conf: Vec<f64>,
@@ -119,7 +123,7 @@ struct Pairs {
     q_edges: Vec<f64>,
     m: usize,
     /// Multiclass: n × k probabilities, labels, and class-wise uniform bins.
-    classwise: Option<(Vec<f64>, Vec<u32>, usize, Vec<u8>)>,
+    classwise: Option<Classwise>,
 }
 
 const SCORE_SPECS: &[MetricSpec] = &[
@@ -286,7 +290,7 @@ impl Pairs {
         outcome: Vec<f64>,
         loss: Vec<f64>,
         m: usize,
-        classwise: Option<(Vec<f64>, Vec<u32>, usize, Vec<u8>)>,
+        classwise: Option<Classwise>,
     ) -> Pairs {
         let uni_edges = binning::linspace01(m);
         let q_edges = binning::edges(&conf, m, Strategy::Quantile);
@@ -624,9 +628,14 @@ pub struct SplitSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodResult {
     pub method: Method,
-    /// The calibrator fitted on all calibration rows (what an export holds).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The calibrator fitted on all calibration rows (what an export
+    /// holds). Not part of the report: an isotonic map's knots sit on
+    /// individual scores; the report carries `summary` instead.
+    #[serde(skip)]
     pub calibrator: Option<Calibrator>,
+    /// The fitted parameters in words (`T = 1.83`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub summary: Option<String>,
     /// Why the method could not be fitted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
@@ -939,7 +948,8 @@ pub fn recalibrate(
     let before = HeldOut::new(prepared, &heldout, &before_probs, bins);
     let calib_w: Vec<f64> = calib_mask.iter().map(|&b| b as u8 as f64).collect();
     // Fit and apply each method.
-    let mut fitted: Vec<(Method, std::result::Result<(Calibrator, HeldOut), String>)> = Vec::new();
+    type Fitted = std::result::Result<(Calibrator, HeldOut), String>;
+    let mut fitted: Vec<(Method, Fitted)> = Vec::new();
     for (mi, &method) in methods_to_fit.iter().enumerate() {
         progress(Progress {
             stage: "recalibration",
@@ -1035,6 +1045,7 @@ pub fn recalibrate(
                 slot += 6;
                 methods_out.push(MethodResult {
                     method,
+                    summary: Some(summarize(&cal)),
                     calibrator: Some(cal),
                     failed: None,
                     after,
@@ -1045,6 +1056,7 @@ pub fn recalibrate(
             Err(why) => methods_out.push(MethodResult {
                 method,
                 calibrator: None,
+                summary: None,
                 failed: Some(why),
                 after: Vec::new(),
                 change: Vec::new(),
@@ -1270,4 +1282,233 @@ mod tests {
         .unwrap();
         assert!(score(&r, "ece").unwrap() > 0.0);
     }
+}
+
+/// Settings of a calibration run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalibrationOptions {
+    /// Bins per reliability diagram (and for ECE, MCE, the decomposition, histogram binning).
+    pub bins: usize,
+    /// Recalibration methods to fit and judge (empty: measure only).
+    pub methods: Vec<Method>,
+    /// How rows are split between fitting and judging.
+    pub split: SplitSpec,
+    /// A categorical column to analyse calibration per value of.
+    pub slice: Option<String>,
+}
+
+impl Default for CalibrationOptions {
+    fn default() -> Self {
+        CalibrationOptions {
+            bins: 15,
+            methods: Method::ALL.to_vec(),
+            split: SplitSpec::default(),
+            slice: None,
+        }
+    }
+}
+
+/// The split as a user states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SplitSpec {
+    /// A seeded random fraction fits; the rest judges.
+    Random { fraction: f64, seed: u64 },
+    /// k-fold cross-fitting.
+    Folds { folds: usize, seed: u64 },
+    /// Rows whose `column` equals `value` fit; the rest judges.
+    Column { column: String, value: String },
+}
+
+impl Default for SplitSpec {
+    fn default() -> Self {
+        SplitSpec::Random {
+            fraction: 0.5,
+            seed: 0,
+        }
+    }
+}
+
+impl SplitSpec {
+    /// The column the split reads, if any.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            SplitSpec::Column { column, .. } => Some(column),
+            _ => None,
+        }
+    }
+
+    /// Resolve against a table.
+    pub fn resolve(&self, table: &crate::table::Table) -> Result<Split> {
+        Ok(match self {
+            SplitSpec::Random { fraction, seed } => Split::Random {
+                fraction: *fraction,
+                seed: *seed,
+            },
+            SplitSpec::Folds { folds, seed } => Split::Folds {
+                folds: *folds,
+                seed: *seed,
+            },
+            SplitSpec::Column { column, value } => {
+                let col = table
+                    .column(column)
+                    .ok_or_else(|| EngineError::MissingColumns {
+                        missing: vec![column.clone()],
+                        available: table.names().to_vec(),
+                    })?;
+                let cat = col.to_categorical();
+                let mask: Vec<bool> = (0..table.rows())
+                    .map(|i| {
+                        cat.get(i)
+                            .is_some_and(|v| crate::prepare::same_label(v, value))
+                    })
+                    .collect();
+                let k = mask.iter().filter(|&&b| b).count();
+                if k == 0 {
+                    let mut values = cat.dictionary.clone();
+                    values.truncate(20);
+                    return Err(EngineError::Config(format!(
+                        "no row has {column} = '{value}' to fit calibrators on (values: {})",
+                        crate::error::quote_list(&values)
+                    )));
+                }
+                Split::Mask {
+                    calibrate: mask,
+                    description: format!("rows with {column} = '{value}' fit, the others judge"),
+                }
+            }
+        })
+    }
+}
+
+/// A human summary of a calibrator's parameters (the report holds this, not
+/// the full map: an isotonic map's knots sit on individual scores).
+pub fn summarize(c: &Calibrator) -> String {
+    fn one(m: &methods::BinaryMap) -> String {
+        use methods::BinaryMap::*;
+        match m {
+            Temperature { temperature } => format!("T = {temperature:.4}"),
+            Platt { a, b } => format!("σ({a:.4} · logit(p) + {b:.4})"),
+            Isotonic { x, .. } => format!("{} knots", x.len()),
+            Histogram { values, .. } => format!("{} bins", values.len()),
+            Beta { a, b, c } => format!("a = {a:.4}, b = {b:.4}, c = {c:.4}"),
+        }
+    }
+    match c {
+        Calibrator::Binary { map } => one(map),
+        Calibrator::MulticlassTemperature { temperature } => format!("T = {temperature:.4}"),
+        Calibrator::OneVsRest { maps } => format!(
+            "one-vs-rest over {} classes: {}",
+            maps.len(),
+            maps.iter().map(one).collect::<Vec<_>>().join("; ")
+        ),
+    }
+}
+
+/// Version of the calibrator file format.
+pub const ARTIFACT_VERSION: &str = "1.0";
+
+/// Where a saved calibrator was fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedOn {
+    pub assay_version: String,
+    /// Name and SHA-256 of the data it was fitted on.
+    pub data_name: String,
+    pub data_sha256: String,
+    pub rows: u64,
+    pub label: String,
+    pub scores: Vec<String>,
+    pub split: String,
+    pub bins: usize,
+}
+
+/// A saved calibrator: method, parameters and where it was fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibratorArtifact {
+    /// Format version (`1.0`).
+    pub assay_calibrator: String,
+    pub method: Method,
+    /// `binary` or `multiclass`.
+    pub task: crate::prepare::Task,
+    /// Binary: the positive class the map calibrates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive: Option<String>,
+    /// Multiclass: the classes, in the map's order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub classes: Vec<String>,
+    pub calibrator: Calibrator,
+    pub fitted_on: FittedOn,
+}
+
+impl CalibratorArtifact {
+    /// Read and check a calibrator file.
+    pub fn from_json(s: &str) -> Result<CalibratorArtifact> {
+        let a: CalibratorArtifact = serde_json::from_str(s)
+            .map_err(|e| EngineError::Config(format!("not an Assay calibrator file: {e}")))?;
+        if a.assay_calibrator.split('.').next() != Some("1") {
+            return Err(EngineError::Config(format!(
+                "calibrator format {} is not readable by this Assay (format {ARTIFACT_VERSION})",
+                a.assay_calibrator
+            )));
+        }
+        a.calibrator
+            .validate()
+            .map_err(|e| EngineError::Config(format!("calibrator file: {e}")))?;
+        Ok(a)
+    }
+
+    /// The file's text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a calibrator always serialises")
+    }
+
+    /// Apply to prepared predictions, checking the task and classes match.
+    pub fn apply(&self, prepared: &Prepared) -> Result<Prepared> {
+        match (prepared, self.task) {
+            (Prepared::Binary { positive, .. }, crate::prepare::Task::Binary) => {
+                if let Some(p) = &self.positive
+                    && !crate::prepare::same_label(p, positive)
+                {
+                    return Err(EngineError::Config(format!(
+                        "the calibrator calibrates P('{p}') but the positive class here is '{positive}'"
+                    )));
+                }
+            }
+            (Prepared::Multiclass { classes, .. }, crate::prepare::Task::Multiclass) => {
+                if *classes != self.classes {
+                    return Err(EngineError::Config(format!(
+                        "the calibrator was fitted on classes {} but the data has {}",
+                        crate::error::quote_list(&self.classes),
+                        crate::error::quote_list(classes)
+                    )));
+                }
+            }
+            (p, t) => {
+                return Err(EngineError::Config(format!(
+                    "the calibrator was fitted on a {t} task but this is a {} task",
+                    p.task()
+                )));
+            }
+        }
+        apply(prepared, &self.calibrator)
+    }
+}
+
+/// The calibration section of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationResult {
+    pub reliability: Reliability,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub recalibration: Option<Recalibration>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub slices: Option<SlicedCalibration>,
+}
+
+/// A calibrator that was applied to the scores before evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedCalibrator {
+    pub method: Method,
+    pub summary: String,
+    pub fitted_on: FittedOn,
 }
