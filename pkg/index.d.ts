@@ -123,10 +123,16 @@ export interface CalibrationResult {
   };
 }
 
-/** Progress of a running evaluation. */
+/** Progress of a running evaluation (or calibration). */
 export interface Progress {
-  /** `read`: bytes read of the input; `bootstrap`: resamples drawn. */
-  stage: 'read' | 'bootstrap';
+  /**
+   * `read`: bytes read of the input; `bootstrap`: resamples drawn. With
+   * `calibrate`: `calibration bootstrap` (resamples drawn for the calibration
+   * scores' intervals), `recalibration` (methods fitted), `recalibration
+   * bootstrap` (resamples drawn for the held-out comparison), `slices`
+   * (slice groups analysed).
+   */
+  stage: 'read' | 'bootstrap' | 'calibration bootstrap' | 'recalibration' | 'recalibration bootstrap' | 'slices';
   done: number;
   /** 0 when unknown. */
   total: number;

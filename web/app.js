@@ -20,6 +20,21 @@ const els = {
   bootstrap: $('bootstrap'),
   seed: $('seed'),
   logits: $('logits'),
+  calibrate: $('calibrate'),
+  calibrationOptions: $('calibration-options'),
+  methods: $('methods'),
+  bins: $('bins'),
+  split: $('split'),
+  fraction: $('fraction'),
+  folds: $('folds'),
+  splitColumn: $('split-column'),
+  splitValue: $('split-value'),
+  slice: $('slice'),
+  calibratorFile: $('calibrator-file'),
+  calibratorPick: $('calibrator-pick'),
+  calibratorChip: $('calibrator-chip'),
+  calibratorName: $('calibrator-name'),
+  calibratorRemove: $('calibrator-remove'),
   run: $('run'),
   status: $('status'),
   stage: $('stage'),
@@ -43,6 +58,8 @@ const state = {
   reportName: 'report',
   demoFile: null, // the demo, kept once fetched: the page works offline afterwards
   busy: false,
+  calibrators: null, // {methods: [fitted method, in report order], best, texts: {method: calibrator file text}} of the last run
+  calibrator: null, // {name, text}: a saved calibrator applied to the scores of later runs
 };
 
 // ---------------------------------------------------------------- worker
@@ -123,23 +140,38 @@ const engine = new Engine();
 const FLAG_HINTS = [
   [/--logits\b/, 'On this page: tick “Scores are logits”.'],
   [/--positive\b/, 'On this page: type the class in “Positive class”.'],
+  [/calibration applies to classification/, 'On this page: untick “Analyse calibration”.'],
 ];
 
 function showError(message) {
   els.error.textContent = message;
   const hints = FLAG_HINTS.filter(([re]) => re.test(message)).map(([, h]) => h);
+  // A message about the saved calibrator (not about "calibrators" to fit): mark its chip.
+  const aboutCalibrator = state.calibrator !== null && /\bcalibrator\b/.test(message);
+  els.calibratorChip.classList.toggle('bad', aboutCalibrator);
+  if (aboutCalibrator) hints.push('Remove the saved calibrator (×) to run without it, or apply another file.');
   els.errorHint.textContent = hints.join(' ');
   els.errorHint.hidden = hints.length === 0;
   els.errorBox.hidden = false;
 }
 
 function clearError() {
+  els.calibratorChip.classList.remove('bad');
   els.error.textContent = '';
   els.errorHint.textContent = '';
   els.errorBox.hidden = true;
 }
 
-const STAGES = { read: 'Reading the file', bootstrap: 'Bootstrap resamples', inspect: 'Looking at the columns', render: 'Rendering' };
+const STAGES = {
+  read: 'Reading the file',
+  bootstrap: 'Bootstrap resamples',
+  inspect: 'Looking at the columns',
+  render: 'Rendering',
+  'calibration bootstrap': 'Calibration: bootstrap resamples',
+  recalibration: 'Calibration: fitting recalibrators',
+  'recalibration bootstrap': 'Calibration: judging on held-out rows',
+  slices: 'Calibration: by slice',
+};
 
 function showProgress(p) {
   els.status.hidden = false;
@@ -174,6 +206,8 @@ function setBusy(busy) {
   els.demo.disabled = busy;
   els.file.disabled = busy;
   els.drop.classList.toggle('disabled', busy);
+  els.calibratorFile.disabled = busy;
+  els.calibratorPick.classList.toggle('disabled', busy);
   els.results.setAttribute('aria-busy', String(busy));
 }
 
@@ -186,6 +220,7 @@ function formatBytes(n) {
 
 function clearResults() {
   state.report = null;
+  state.calibrators = null;
   els.report.replaceChildren();
   els.downloads.hidden = true;
   els.placeholder.hidden = false;
@@ -231,6 +266,15 @@ function fillForm(inspection) {
   els.task.value = guess.task || 'auto';
   els.positive.value = '';
   els.logits.checked = false;
+  // Calibration: on for classification; slices by a categorical column; a
+  // split by any column.
+  els.calibrate.checked = guess.task === 'binary' || guess.task === 'multiclass';
+  const categorical = columns.filter((c) => c.type === 'categorical');
+  els.slice.replaceChildren(option('', categorical.length ? 'None' : 'None (no categorical column)'), ...categorical.map((c) => option(c.name, `${c.name} (${c.distinct}${c.distinct >= 1000 ? '+' : ''} values)`)));
+  els.splitColumn.replaceChildren(...columns.map((c) => option(c.name)));
+  if (categorical.length) els.splitColumn.value = categorical[0].name;
+  els.splitValue.value = '';
+  lastTask = els.task.value;
   updateTaskFields();
   els.form.hidden = false;
   updatePicked();
@@ -256,12 +300,80 @@ function fmtShort(v) {
   return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
 }
 
+let lastTask = 'auto';
+
 function updateTaskFields() {
   const task = els.task.value;
   const binaryOnly = task === 'multiclass' || task === 'regression';
   els.positive.disabled = binaryOnly;
   els.threshold.disabled = binaryOnly;
   els.logits.disabled = task === 'regression';
+  // Calibration is for classification; back from regression, it is on again.
+  els.calibrate.disabled = task === 'regression';
+  if (lastTask === 'regression' && (task === 'binary' || task === 'multiclass')) els.calibrate.checked = true;
+  lastTask = task;
+  updateCalibrationFields();
+}
+
+function calibrationOn() {
+  return els.calibrate.checked && !els.calibrate.disabled;
+}
+
+function updateCalibrationFields() {
+  const on = calibrationOn();
+  els.calibrationOptions.hidden = !on;
+  for (const f of els.calibrationOptions.querySelectorAll('[data-split]')) f.hidden = f.dataset.split !== els.split.value;
+  els.run.textContent = on ? 'Run evaluation and calibration' : 'Run evaluation';
+}
+
+function showCalibrator() {
+  const c = state.calibrator;
+  els.calibratorChip.hidden = c === null;
+  els.calibratorChip.classList.remove('bad');
+  if (c === null) {
+    els.calibratorName.textContent = '';
+    return;
+  }
+  // What the file says it is, when it says (the engine checks it at the next run).
+  let what = null;
+  try {
+    const j = JSON.parse(c.text);
+    if (j && typeof j === 'object' && j.assay_calibrator && typeof j.method === 'string') {
+      const from = j.fitted_on && typeof j.fitted_on.data_name === 'string' ? ` fitted on ${j.fitted_on.data_name}` : '';
+      what = { method: j.method, rest: ` ${typeof j.task === 'string' ? `${j.task} ` : ''}calibrator${from}` };
+    }
+  } catch {
+    // Not JSON: the engine says so when it is used.
+  }
+  if (what) {
+    const strong = document.createElement('strong');
+    strong.textContent = what.method;
+    els.calibratorName.replaceChildren(strong, what.rest);
+  } else {
+    els.calibratorName.textContent = c.name;
+  }
+  els.calibratorChip.title = what ? `${what.method}${what.rest} (${c.name})` : c.name;
+}
+
+// A calibrator file is a few KiB of JSON; anything far larger is not one.
+const MAX_CALIBRATOR_BYTES = 16 * 1024 * 1024;
+
+async function loadCalibrator(file) {
+  if (state.busy) return;
+  clearError();
+  if (file.size > MAX_CALIBRATOR_BYTES) {
+    showError(`${file.name} is ${formatBytes(file.size)}: too large to be an Assay calibrator file`);
+    markDone();
+    return;
+  }
+  try {
+    state.calibrator = { name: file.name, text: await file.text() };
+    showCalibrator();
+  } catch (err) {
+    showError(`could not read ${file.name}: ${err.message}`);
+  } finally {
+    markDone();
+  }
 }
 
 function intField(input, name, max = Number.MAX_SAFE_INTEGER) {
@@ -296,7 +408,35 @@ function formConfig() {
     if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error('threshold must be a number between 0 and 1');
     config.threshold = t;
   }
+  if (state.calibrator) {
+    config.calibrator = state.calibrator.text;
+    config.calibratorName = state.calibrator.name;
+  }
+  if (calibrationOn()) config.calibration = calibrationConfig(config.seed);
   return config;
+}
+
+/** The calibration settings the form describes (ranges are the engine's to check). */
+function calibrationConfig(seed) {
+  const calibration = {
+    bins: intField(els.bins, 'bins', 255),
+    methods: [...els.methods.querySelectorAll('input:checked')].map((b) => b.value),
+  };
+  const kind = els.split.value;
+  if (kind === 'random') {
+    const raw = els.fraction.value.trim();
+    const fraction = Number(raw);
+    if (raw === '' || !Number.isFinite(fraction)) throw new Error('the fraction that fits must be a number between 0 and 1');
+    calibration.split = { kind, fraction, seed };
+  } else if (kind === 'folds') {
+    calibration.split = { kind, folds: intField(els.folds, 'folds'), seed };
+  } else {
+    if (!els.splitColumn.value) throw new Error('choose the column that splits the rows');
+    if (els.splitValue.value === '') throw new Error(`type the value of '${els.splitColumn.value}' that marks the rows to fit on`);
+    calibration.split = { kind, column: els.splitColumn.value, value: els.splitValue.value };
+  }
+  if (els.slice.value) calibration.slice = els.slice.value;
+  return calibration;
 }
 
 // ---------------------------------------------------------------- actions
@@ -344,8 +484,11 @@ async function run(config) {
   const started = performance.now();
   try {
     const full = { ...config, fileName: state.file.name, producer: 'assay-web' };
-    const { report, fragment } = await engine.request('evaluate', { file: state.file, config: full }, showProgress);
+    // With calibration settings, `calibrate` (a superset of `evaluate`).
+    const type = config.calibration !== undefined ? 'calibrate' : 'evaluate';
+    const { report, fragment, calibrators } = await engine.request(type, { file: state.file, config: full }, showProgress);
     state.report = report;
+    state.calibrators = calibrators && calibrators.methods.length ? calibrators : null;
     state.reportName = state.file.name.replace(/\.[^.]+$/, '') || 'report';
     showReport(fragment, performance.now() - started);
     return { ok: true };
@@ -362,11 +505,75 @@ function showReport(fragment, ms) {
   // The fragment is Assay's own renderer output: every value in it is escaped.
   const doc = new DOMParser().parseFromString(fragment, 'text/html');
   els.report.replaceChildren(...doc.body.childNodes);
+  // Wide tables scroll in their own box rather than widening the page.
+  for (const table of els.report.querySelectorAll('table.recalibration, table.slices, table.classwise')) {
+    const scroller = document.createElement('div');
+    scroller.className = 'table-scroll';
+    table.replaceWith(scroller);
+    scroller.append(table);
+  }
+  // "value [lower, upper]" cells of those tables: the interval on a line of its own.
+  for (const td of els.report.querySelectorAll('table.recalibration td[data-key], table.slices td[data-key]')) {
+    const m = /^(\S+) (\[[^\]]*\])$/.exec(td.textContent);
+    if (!m) continue;
+    const ci = document.createElement('span');
+    ci.className = 'ci';
+    ci.textContent = m[2];
+    td.replaceChildren(m[1], ci);
+  }
+  // A one-vs-rest map lists one fitted map per class: fold the list away.
+  for (const td of els.report.querySelectorAll('table.recalibration td:not([data-key]):not([colspan])')) {
+    const m = /^([^:;]+):\s*(.+;.+)$/.exec(td.textContent);
+    if (!m) continue;
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = m[1];
+    details.append(summary, ...m[2].split(/;\s*/).map((part) => {
+      const line = document.createElement('div');
+      line.textContent = part;
+      return line;
+    }));
+    td.replaceChildren(details);
+  }
+  addCalibratorSave();
   els.placeholder.hidden = true;
   els.downloads.hidden = false;
   els.results.dataset.state = 'done';
   els.results.dataset.ms = String(Math.round(ms));
   els.results.scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+/** Under the recalibration table: save one of the fitted calibrators. */
+function addCalibratorSave() {
+  const cal = state.calibrators;
+  const table = els.report.querySelector('table.recalibration');
+  if (!cal || !table) return;
+  const bar = document.createElement('div');
+  bar.className = 'calibrator-save';
+  bar.id = 'calibrator-save';
+  const label = document.createElement('label');
+  label.htmlFor = 'calibrator-method';
+  label.textContent = 'Save a fitted calibrator';
+  const select = document.createElement('select');
+  select.id = 'calibrator-method';
+  select.append(...cal.methods.map((m) => option(m, m === cal.best ? `${m} (best)` : m)));
+  select.value = cal.best && cal.methods.includes(cal.best) ? cal.best : cal.methods[0];
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.id = 'download-calibrator';
+  button.className = 'secondary small';
+  button.textContent = 'Download calibrator';
+  button.addEventListener('click', () => {
+    const method = select.value;
+    download(cal.texts[method], `assay-${state.reportName}-${method}.calibrator.json`, 'application/json');
+  });
+  const note = document.createElement('span');
+  note.className = 'hint';
+  note.textContent = cal.best
+    ? 'Apply it to new data with “Apply a saved calibrator”.'
+    : 'No method lowered the held-out log loss: the scores may already be calibrated.';
+  bar.append(label, select, button, note);
+  (table.closest('.table-scroll') || table).after(bar);
 }
 
 async function loadDemo({ autorun = false } = {}) {
@@ -461,6 +668,20 @@ els.form.addEventListener('submit', (e) => {
   runForm();
 });
 els.task.addEventListener('change', updateTaskFields);
+els.calibrate.addEventListener('change', updateCalibrationFields);
+els.split.addEventListener('change', updateCalibrationFields);
+els.calibratorFile.addEventListener('change', () => {
+  const f = els.calibratorFile.files && els.calibratorFile.files[0];
+  if (f) loadCalibrator(f);
+  els.calibratorFile.value = '';
+});
+els.calibratorRemove.addEventListener('click', () => {
+  // An error about this calibrator goes with it.
+  const itsError = els.calibratorChip.classList.contains('bad');
+  state.calibrator = null;
+  showCalibrator();
+  if (itsError) clearError();
+});
 els.scores.addEventListener('change', updatePicked);
 els.cancel.addEventListener('click', () => engine.stop('Cancelled.'));
 els.downloads.addEventListener('click', (e) => {
@@ -469,7 +690,8 @@ els.downloads.addEventListener('click', (e) => {
 });
 
 // A small console/test hook: run the loaded file with an explicit configuration
-// (e.g. a column the form cannot offer). Results and errors show as usual.
+// (e.g. a column the form cannot offer); with `calibration` settings it runs
+// `calibrate`, otherwise `evaluate`. Results and errors show as usual.
 window.assay = Object.freeze({
   run: (config) => run(config),
   loadDemo: () => loadDemo(),

@@ -5,9 +5,11 @@
 // Messages in:  {id, type: 'version'}
 //               {id, type: 'inspect', file}
 //               {id, type: 'evaluate', file, config}
+//               {id, type: 'calibrate', file, config}   (config.calibration: bins, methods, split, slice)
 //               {id, type: 'render', report: JSON string, format: 'html' | 'markdown' | 'fragment'}
 // Messages out: {id, type: 'progress', stage, done, total}
-//               {id, type: 'result', ...}
+//               {id, type: 'result', ...}   (evaluate: report, fragment; calibrate: also
+//                                           calibrators {methods, best, texts: {method: file text}})
 //               {id, type: 'error', message, fatal}
 // `fatal` means the WebAssembly instance is no longer usable (a trap); the
 // page then replaces this worker.
@@ -55,6 +57,15 @@ async function handle(msg) {
       const json = JSON.stringify(report, null, 2);
       const fragment = await assay.renderHtmlFragment(json);
       return { report: json, fragment };
+    }
+    case 'calibrate': {
+      const { report, calibrators } = await assay.calibrate(msg.file, msg.config, { onProgress: progressPoster(msg.id) });
+      const json = JSON.stringify(report, null, 2);
+      const fragment = await assay.renderHtmlFragment(json);
+      const rc = report.calibration && report.calibration.recalibration;
+      // Fitted methods in the report's order, and the one judged best.
+      const methods = rc ? rc.methods.map((m) => m.method).filter((m) => typeof calibrators[m] === 'string') : [];
+      return { report: json, fragment, calibrators: { methods, best: (rc && rc.best) || null, texts: calibrators } };
     }
     case 'render': {
       const render = {

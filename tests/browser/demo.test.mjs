@@ -39,7 +39,9 @@ describe('demo', { skip }, () => {
     const plots = await page.$$eval('#report figure[data-plot]', (fs) =>
       fs.map((f) => ({ id: f.dataset.plot, svg: !!f.querySelector('svg'), w: f.getBoundingClientRect().width })),
     );
-    assert.deepEqual(plots.map((p) => p.id).sort(), ['confusion', 'pr', 'roc']);
+    // The evaluation's plots, and (on by default for classification) the calibration section's.
+    assert.deepEqual(plots.map((p) => p.id).sort(), ['confidence', 'confusion', 'pr', 'recalibration', 'reliability', 'reliability-quantile', 'roc']);
+    assert.equal(await page.locator('#report section[data-section="calibration"]').count(), 1);
     for (const p of plots) {
       assert.ok(p.svg, `${p.id} has an svg`);
       assert.ok(p.w > 100, `${p.id} is laid out`);
@@ -107,7 +109,9 @@ describe('demo', { skip }, () => {
     assert.equal(html.name, 'assay-demo.html');
     assert.match(html.text, /^<!doctype html>/i);
     assert.match(html.text, /<svg/);
-    assert.equal((html.text.match(/<figure data-plot=/g) || []).length, 3);
+    // ROC, PR, confusion; reliability (two binnings), confidence, recalibration.
+    assert.equal((html.text.match(/<figure data-plot=/g) || []).length, 7);
+    assert.ok(report.calibration.reliability, 'the demo ran with calibration (the default for classification)');
     assert.doesNotMatch(html.text, /<script/i);
 
     const md = await get('markdown');

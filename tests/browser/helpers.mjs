@@ -99,9 +99,13 @@ export async function errorText(page) {
   return (await box.isVisible()) ? (await box.textContent()).trim() : null;
 }
 
-/** Metrics shown in the report: {key: {value: number|null, text, lower, upper}}. */
-export async function shownMetrics(page) {
-  return page.$$eval('#report tr[data-metric]', (rows) =>
+/**
+ * Metrics shown in the report's metrics table: {key: {value: number|null,
+ * text, lower, upper}}. `scope` picks another table with the same row
+ * markup, e.g. CALIBRATION_SCORES.
+ */
+export async function shownMetrics(page, scope = EVALUATION_METRICS) {
+  return page.$$eval(`${scope} tr[data-metric]`, (rows) =>
     Object.fromEntries(
       rows.map((tr) => {
         const v = tr.querySelector('td.value');
@@ -121,8 +125,13 @@ export async function shownMetrics(page) {
   );
 }
 
+/** The evaluation's metrics table (the calibration scores table shares its markup and some keys). */
+export const EVALUATION_METRICS = '#report table.metrics:not(.calibration-scores)';
+/** The calibration section's scores table. */
+export const CALIBRATION_SCORES = '#report section[data-section="calibration"] table.calibration-scores';
+
 /** Fill the column form through the UI. */
-export async function fillForm(page, { label, scores, task, positive, threshold, logits, bootstrap, seed }) {
+export async function fillForm(page, { label, scores, task, positive, threshold, logits, bootstrap, seed, calibrate }) {
   await page.selectOption('#label', label);
   for (const box of await page.locator('#scores input[type=checkbox]').all()) {
     const want = scores.includes(await box.getAttribute('value'));
@@ -136,6 +145,10 @@ export async function fillForm(page, { label, scores, task, positive, threshold,
   if (await page.locator('#logits').isEnabled()) await page.locator('#logits').setChecked(Boolean(logits));
   if (bootstrap !== undefined) await page.fill('#bootstrap', String(bootstrap));
   if (seed !== undefined) await page.fill('#seed', String(seed));
+  // Calibration is on by default for classification; `calibrate` overrides it.
+  if (calibrate !== undefined && (await page.locator('#calibrate').isEnabled())) {
+    await page.locator('#calibrate').setChecked(Boolean(calibrate));
+  }
 }
 
 /** Load a file through the file input and wait for the inspection. */

@@ -21,6 +21,7 @@ pub mod csv_read;
 pub mod error;
 pub mod evaluate;
 pub mod inspect;
+pub mod math;
 pub mod metrics;
 pub mod prepare;
 pub mod table;
@@ -101,8 +102,13 @@ pub fn run_csv<R: std::io::Read>(
     req: &Request,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RunOutput> {
-    req.evaluation.validate()?;
-    let mut csv = req.csv.clone();
+    let (table, summary) = read_stage(input, total_bytes, req, Some(&[]), progress)?;
+    analyze_stage(&table, summary, input_name, req, progress)
+}
+
+/// The columns a request reads: label, scores, and the calibration split and
+/// slice columns.
+pub fn request_columns(req: &Request) -> Vec<String> {
     let mut columns = req.columns.columns_needed();
     if let Some(c) = &req.calibration {
         for extra in [c.slice.as_deref(), c.split.column()].into_iter().flatten() {
@@ -111,16 +117,51 @@ pub fn run_csv<R: std::io::Read>(
             }
         }
     }
-    csv.columns = Some(columns);
+    columns.retain(|c| !c.is_empty());
+    columns
+}
+
+/// Stage 1: read the CSV into a table. With `extra = Some(cols)`, only the
+/// request's columns and `cols` are kept (a model's features, say); with
+/// `None`, every column is (when the features are to be found among them).
+pub fn read_stage<R: std::io::Read>(
+    input: R,
+    total_bytes: Option<u64>,
+    req: &Request,
+    extra: Option<&[String]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(table::Table, CsvSummary)> {
+    req.evaluation.validate()?;
+    let mut csv = req.csv.clone();
+    csv.columns = extra.map(|extra| {
+        let mut columns = request_columns(req);
+        for e in extra {
+            if !columns.contains(e) {
+                columns.push(e.clone());
+            }
+        }
+        columns
+    });
     let total = total_bytes.unwrap_or(0);
-    let (table, summary) = csv_read::read_csv(input, &csv, &mut |b| {
+    csv_read::read_csv(input, &csv, &mut |b| {
         progress(Progress {
             stage: "read",
             done: b,
             total,
         })
-    })?;
-    let (mut prepared, mut warnings) = prepare::prepare(&table, &req.columns)?;
+    })
+}
+
+/// Stages 2–4: prepare the predictions in `table`, apply a saved calibrator,
+/// evaluate, and analyse calibration.
+pub fn analyze_stage(
+    table: &table::Table,
+    summary: CsvSummary,
+    input_name: &str,
+    req: &Request,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RunOutput> {
+    let (mut prepared, mut warnings) = prepare::prepare(table, &req.columns)?;
     let mut applied = None;
     if let Some(a) = &req.calibrator {
         prepared = a.apply(&prepared)?;
@@ -145,7 +186,7 @@ pub fn run_csv<R: std::io::Read>(
         let recalibration = if c.methods.is_empty() {
             None
         } else {
-            let split = c.split.resolve(&table)?;
+            let split = c.split.resolve(table)?;
             let r =
                 calibration::recalibrate(&prepared, &c.methods, &split, c.bins, boot, progress)?;
             for m in &r.methods {
@@ -188,7 +229,7 @@ pub fn run_csv<R: std::io::Read>(
                         available: table.names().to_vec(),
                     })?;
                 let cat = column.to_categorical();
-                Some(calibration::by_slice(
+                let sliced = calibration::by_slice(
                     &prepared,
                     col,
                     &cat.dictionary,
@@ -196,7 +237,14 @@ pub fn run_csv<R: std::io::Read>(
                     c.bins,
                     boot,
                     progress,
-                )?)
+                )?;
+                if let Some(n) = sliced.omitted {
+                    warnings.push(format!(
+                        "slice column '{col}' has {} distinct values: calibration is shown for the 50 largest groups ({n} omitted); slice by a categorical column",
+                        sliced.groups.len() as u64 + n
+                    ));
+                }
+                Some(sliced)
             }
         };
         cal_out = Some(calibration::CalibrationResult {

@@ -9,6 +9,7 @@
 //! warnings that travel into the report.
 
 use crate::error::{EngineError, Result};
+use crate::math::Det;
 use crate::table::{CategoricalColumn, Column, MISSING_CODE, Table, format_number};
 use serde::{Deserialize, Serialize};
 
@@ -292,9 +293,9 @@ fn infer_positive(values: &[String]) -> Result<(String, Option<String>)> {
 
 fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        1.0 / (1.0 + (-x).dexp())
     } else {
-        let e = x.exp();
+        let e = x.dexp();
         e / (1.0 + e)
     }
 }
@@ -663,7 +664,7 @@ fn prepare_multiclass(
             let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let mut s = 0.0;
             for v in row.iter_mut() {
-                *v = (*v - m).exp();
+                *v = (*v - m).dexp();
                 s += *v;
             }
             for v in row.iter_mut() {

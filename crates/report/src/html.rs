@@ -65,13 +65,11 @@ fn metric_row(out: &mut String, m: &MetricResult) {
     }
     match (&m.ci, &m.undefined) {
         (Some(ci), _) => {
+            let t = nums(&[ci.lower, ci.upper]);
             let _ = write!(
                 out,
                 "<td class=\"num ci\" data-lower=\"{:?}\" data-upper=\"{:?}\">[{}, {}]</td>",
-                ci.lower,
-                ci.upper,
-                num(ci.lower),
-                num(ci.upper)
+                ci.lower, ci.upper, t[0], t[1]
             );
         }
         (None, Some(why)) => {
@@ -82,20 +80,39 @@ fn metric_row(out: &mut String, m: &MetricResult) {
     out.push_str("</tr>\n");
 }
 
+/// Numbers that appear together (a value and its interval) in one notation.
+fn nums(vs: &[f64]) -> Vec<String> {
+    let fixed = vs
+        .iter()
+        .all(|v| *v == 0.0 || (v.abs() >= 1e-3 && v.abs() < 1e6));
+    vs.iter()
+        .map(|v| {
+            if fixed {
+                format!("{v:.4}")
+            } else {
+                format!("{v:.3e}")
+            }
+        })
+        .collect()
+}
+
 fn ci_text(m: &MetricResult) -> String {
     match (&m.value, &m.ci) {
-        (Some(v), Some(c)) => format!("{} [{}, {}]", num(*v), num(c.lower), num(c.upper)),
+        (Some(v), Some(c)) => {
+            let t = nums(&[*v, c.lower, c.upper]);
+            format!("{} [{}, {}]", t[0], t[1], t[2])
+        }
         (Some(v), None) => num(*v),
         (None, _) => format!("undefined ({})", m.undefined.as_deref().unwrap_or("")),
     }
 }
 
-fn cell(o: &mut String, m: Option<&MetricResult>) {
+fn cell(o: &mut String, prefix: &str, m: Option<&MetricResult>) {
     match m {
         Some(m) => {
             let _ = write!(
                 o,
-                "<td class=\"num\" data-key=\"{}\" data-value=\"{}\">{}</td>",
+                "<td class=\"num\" data-key=\"{prefix}{}\" data-value=\"{}\">{}</td>",
                 escape(&m.key),
                 m.value.map(|v| format!("{v:?}")).unwrap_or_default(),
                 escape(&ci_text(m))
@@ -178,7 +195,7 @@ fn calibration_section(o: &mut String, report: &Report) {
             "<tr data-method=\"none\"><th scope=\"row\">before</th><td>—</td>"
         );
         for (i, m) in rc.before.iter().enumerate() {
-            cell(o, Some(m));
+            cell(o, "before:", Some(m));
             if i < 3 {
                 o.push_str("<td></td>");
             }
@@ -205,8 +222,8 @@ fn calibration_section(o: &mut String, report: &Report) {
                 None => {
                     let _ = write!(o, "<td>{}</td>", escape(m.summary.as_deref().unwrap_or("")));
                     for i in 0..3 {
-                        cell(o, m.after.get(i));
-                        cell(o, m.change.get(i));
+                        cell(o, "after:", m.after.get(i));
+                        cell(o, "change:", m.change.get(i));
                     }
                 }
             }
@@ -243,7 +260,7 @@ fn calibration_section(o: &mut String, report: &Report) {
                 "mean_predicted",
                 "observed_rate",
             ] {
-                cell(o, g.reliability.scores.iter().find(|m| m.key == key));
+                cell(o, "", g.reliability.scores.iter().find(|m| m.key == key));
             }
             o.push_str("</tr>");
         }

@@ -45,6 +45,8 @@ struct JsConfig {
     max_bytes: Option<u64>,
     /// A saved calibrator (the JSON text of a calibrator file) to apply first.
     calibrator: Option<String>,
+    /// The calibrator file's name, for the report's provenance.
+    calibrator_name: Option<String>,
     /// Analyse calibration (for `calibrate`): bins, methods, split, slice.
     calibration: Option<assay_engine::calibration::CalibrationOptions>,
 }
@@ -230,7 +232,10 @@ fn run(
     if let Some(text) = &c.calibrator {
         inputs.push(InputFile {
             role: "calibrator".into(),
-            name: "calibrator.json".into(),
+            name: c
+                .calibrator_name
+                .clone()
+                .unwrap_or_else(|| "calibrator.json".into()),
             sha256: assay_engine::csv_read::sha256_hex(text.as_bytes()),
             bytes: text.len() as u64,
             rows: None,
@@ -274,10 +279,16 @@ pub fn calibrate(
         .iter()
         .map(|a| (a.method.to_string(), a.to_json()))
         .collect();
-    to_js(&serde_json::json!({
-        "report": r.report,
-        "calibrators": calibrators,
-    }))
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        report: &'a Report,
+        calibrators: std::collections::BTreeMap<String, String>,
+    }
+    // A struct, not json!(): keeps the report's field order (schema_version first).
+    to_js(&Out {
+        report: &r.report,
+        calibrators,
+    })
 }
 
 /// A report given as JSON text or as the object [`evaluate`] returns.

@@ -8,15 +8,16 @@
 //! leaves the fit visibly off.) Convergence: the Newton step's size falls
 //! below 1e-13 × (1 + |θ|), or the gradient below 1e-12 × n.
 
+use crate::math::Det;
 use crate::metrics::Undefined;
 
 /// Numerically stable log(1 + e^x).
 #[inline]
 pub fn log1pexp(x: f64) -> f64 {
     if x > 0.0 {
-        x + (-x).exp().ln_1p()
+        x + (-x).dexp().dln_1p()
     } else {
-        x.exp().ln_1p()
+        x.dexp().dln_1p()
     }
 }
 
@@ -24,9 +25,9 @@ pub fn log1pexp(x: f64) -> f64 {
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        1.0 / (1.0 + (-x).dexp())
     } else {
-        let e = x.exp();
+        let e = x.dexp();
         e / (1.0 + e)
     }
 }
@@ -39,7 +40,7 @@ pub const LOGIT_EPS: f64 = 1e-12;
 #[inline]
 pub fn logit(p: f64) -> f64 {
     let p = p.clamp(LOGIT_EPS, 1.0 - LOGIT_EPS);
-    (p / (1.0 - p)).ln()
+    (p / (1.0 - p)).dln()
 }
 
 /// Solve the k×k symmetric system `h x = g` (k ≤ 3) by Gaussian elimination

@@ -18,6 +18,7 @@
 
 use super::binning::{self, Strategy};
 use super::fit::{LOGIT_EPS, log1pexp, logistic, logit, newton_1d, sigmoid};
+use crate::math::Det;
 use crate::metrics::Undefined;
 use serde::{Deserialize, Serialize};
 
@@ -110,7 +111,7 @@ impl BinaryMap {
             }
             BinaryMap::Beta { a, b, c } => {
                 let q = p.clamp(LOGIT_EPS, 1.0 - LOGIT_EPS);
-                sigmoid(a * q.ln() - b * (1.0 - q).ln() + c)
+                sigmoid(a * q.dln() - b * (1.0 - q).dln() + c)
             }
         }
     }
@@ -231,12 +232,12 @@ pub fn softmax_temperature(probs: &[f64], k: usize, beta: f64) -> Vec<f64> {
     for row in probs.chunks(k) {
         let mut m = f64::NEG_INFINITY;
         for (b, &p) in buf.iter_mut().zip(row) {
-            *b = beta * p.clamp(LOGIT_EPS, 1.0).ln();
+            *b = beta * p.clamp(LOGIT_EPS, 1.0).dln();
             m = m.max(*b);
         }
         let mut s = 0.0;
         for b in buf.iter_mut() {
-            *b = (*b - m).exp();
+            *b = (*b - m).dexp();
             s += *b;
         }
         out.extend(buf.iter().map(|b| b / s));
@@ -300,8 +301,8 @@ pub fn fit_binary(
         }
         Method::Beta => {
             let clip = |x: f64| x.clamp(LOGIT_EPS, 1.0 - LOGIT_EPS);
-            let x1 = |i: usize| clip(p[i]).ln();
-            let x2 = |i: usize| -(1.0 - clip(p[i])).ln();
+            let x1 = |i: usize| clip(p[i]).dln();
+            let x2 = |i: usize| -(1.0 - clip(p[i])).dln();
             let th = logistic(
                 n,
                 3,
@@ -495,7 +496,10 @@ pub fn fit_multiclass_temperature(
     y: &[u32],
     w: &[f64],
 ) -> Result<f64, Undefined> {
-    let logs: Vec<f64> = probs.iter().map(|p| p.clamp(LOGIT_EPS, 1.0).ln()).collect();
+    let logs: Vec<f64> = probs
+        .iter()
+        .map(|p| p.clamp(LOGIT_EPS, 1.0).dln())
+        .collect();
     let n = y.len();
     let beta = newton_1d(1.0, |b| {
         let (mut f, mut d1, mut d2) = (0.0, 0.0, 0.0);
@@ -507,14 +511,14 @@ pub fn fit_multiclass_temperature(
             let m = l.iter().fold(f64::NEG_INFINITY, |a, &v| a.max(b * v));
             let (mut s, mut s1, mut s2) = (0.0, 0.0, 0.0);
             for &v in l {
-                let e = (b * v - m).exp();
+                let e = (b * v - m).dexp();
                 s += e;
                 s1 += e * v;
                 s2 += e * v * v;
             }
             let mean = s1 / s;
             let ly = l[y[i] as usize];
-            f += w[i] * (m + s.ln() - b * ly);
+            f += w[i] * (m + s.dln() - b * ly);
             d1 += w[i] * (mean - ly);
             d2 += w[i] * (s2 / s - mean * mean);
         }

@@ -40,6 +40,7 @@ pub mod methods;
 use crate::bootstrap::{self, BootstrapOptions, Counts};
 use crate::error::{EngineError, Result};
 use crate::evaluate::Progress;
+use crate::math::Det;
 use crate::metrics::binary::row_log_loss;
 use crate::metrics::{MetricResult, MetricSpec, Unit, Value, Weights, ratio};
 use crate::prepare::Prepared;
@@ -51,10 +52,7 @@ use serde::{Deserialize, Serialize};
 
 /// Normal quantile for a two-sided interval at `level`.
 pub fn z_for(level: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    Normal::new(0.0, 1.0)
-        .expect("standard normal")
-        .inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    crate::math::normal_quantile(1.0 - (1.0 - level) / 2.0)
 }
 
 /// What is being calibrated.
@@ -130,7 +128,7 @@ const SCORE_SPECS: &[MetricSpec] = &[
     MetricSpec {
         key: "ece",
         name: "ECE (equal-width bins)",
-        definition: "Σ_b (n_b/N) |acc_b − conf_b| over equal-width bins (Guo et al. 2017)",
+        definition: "Σ_b (n_b/N) |acc_b − conf_b| over equal-width bins (Guo et al. 2017). Sampling noise biases ECE upward, so its bootstrap interval can lie above the point value",
         higher_is_better: false,
     },
     MetricSpec {
@@ -142,7 +140,7 @@ const SCORE_SPECS: &[MetricSpec] = &[
     MetricSpec {
         key: "mce",
         name: "MCE",
-        definition: "max_b |acc_b − conf_b| over non-empty equal-width bins",
+        definition: "max_b |acc_b − conf_b| over non-empty equal-width bins (biased upward by noise, like ECE; its bootstrap interval can lie above the point value)",
         higher_is_better: false,
     },
     MetricSpec {
@@ -214,10 +212,25 @@ const CLASSWISE_SPEC: MetricSpec = MetricSpec {
     higher_is_better: false,
 };
 
-/// The scores reported for `target`, in order.
+/// The scores reported for `target`, in order. For top-label calibration
+/// the Brier score and its decomposition are of the top-label confidence
+/// (not the multiclass Brier of the metrics), and say so in their names.
 pub fn score_specs(target: Target) -> Vec<MetricSpec> {
     let mut v = SCORE_SPECS.to_vec();
     if target == Target::TopLabel {
+        for s in &mut v {
+            s.name = match s.key {
+                "brier" => "Brier score (top-label)",
+                "brier_reliability" => "Brier reliability (top-label)",
+                "brier_resolution" => "Brier resolution (top-label)",
+                "brier_uncertainty" => "Brier uncertainty (top-label)",
+                "brier_within_bin" => "Brier within-bin term (top-label)",
+                _ => s.name,
+            };
+            if s.key == "brier" {
+                s.definition = "mean (top-label confidence − correct)² (the multiclass Brier score is in the metrics)";
+            }
+        }
         v.insert(3, CLASSWISE_SPEC);
     }
     v
@@ -250,10 +263,27 @@ fn top_label(probs: &[f64], k: usize, y: &[u32]) -> (Vec<f64>, Vec<f64>) {
 }
 
 impl Pairs {
+    /// Binary pairs, in the same order as the evaluation's [`BinaryData`]
+    /// (sorted by score, then label), so that bootstrap resample `b` draws
+    /// the same rows here as for the metrics, and a score shared by both
+    /// sections (Brier, log loss) gets the same interval in both.
+    ///
+    /// [`BinaryData`]: crate::metrics::binary::BinaryData
     fn binary(y: &[bool], p: &[f64], m: usize) -> Pairs {
-        let outcome: Vec<f64> = y.iter().map(|&b| b as u8 as f64).collect();
-        let loss = p.iter().zip(y).map(|(&q, &t)| row_log_loss(q, t)).collect();
-        Pairs::new(p.to_vec(), outcome, loss, m, None)
+        let mut keys: Vec<u64> = p
+            .iter()
+            .zip(y)
+            .map(|(&s, &l)| ((if s == 0.0 { 0.0f64 } else { s }).to_bits() << 1) | l as u64)
+            .collect();
+        radsort::sort(&mut keys);
+        let conf: Vec<f64> = keys.iter().map(|&k| f64::from_bits(k >> 1)).collect();
+        let outcome: Vec<f64> = keys.iter().map(|&k| (k & 1) as f64).collect();
+        let loss = conf
+            .iter()
+            .zip(&outcome)
+            .map(|(&q, &t)| row_log_loss(q, t == 1.0))
+            .collect();
+        Pairs::new(conf, outcome, loss, m, None)
     }
 
     fn multiclass(y: &[u32], probs: &[f64], k: usize, m: usize) -> Pairs {
@@ -267,7 +297,7 @@ impl Pairs {
                         crate::metrics::binary::LOG_LOSS_EPS,
                         1.0 - crate::metrics::binary::LOG_LOSS_EPS,
                     )
-                    .ln()
+                    .dln()
             })
             .collect();
         let uni_edges = binning::linspace01(m);
@@ -727,7 +757,7 @@ impl HeldOut {
                             .map(|(c, &p)| (p - (c == t) as u8 as f64).powi(2))
                             .sum(),
                     );
-                    loss.push(-row[t].clamp(eps, 1.0 - eps).ln());
+                    loss.push(-row[t].clamp(eps, 1.0 - eps).dln());
                 }
             }
             Prepared::Regression { .. } => unreachable!(),
@@ -988,6 +1018,11 @@ pub fn recalibrate(
         })();
         fitted.push((method, result));
     }
+    progress(Progress {
+        stage: "recalibration",
+        done: methods_to_fit.len() as u64,
+        total: methods_to_fit.len() as u64,
+    });
     // One paired bootstrap over the held-out rows for everything.
     let ok: Vec<&HeldOut> = fitted
         .iter()
@@ -1020,6 +1055,11 @@ pub fn recalibrate(
     } else {
         Vec::new()
     };
+    let mut specs = HELDOUT_SPECS.to_vec();
+    if let Prepared::Multiclass { .. } = prepared {
+        specs[0].name = "ECE (top-label, equal-width bins)";
+        specs[1].name = "Brier score (multiclass)";
+    }
     let take = |from: usize| -> Vec<MetricResult> {
         let pts = point[from..from + 3].to_vec();
         let bs = if boot_values.is_empty() {
@@ -1027,7 +1067,7 @@ pub fn recalibrate(
         } else {
             boot_values[from..from + 3].to_vec()
         };
-        assemble(HELDOUT_SPECS, pts, bs, boot.level)
+        assemble(&specs, pts, bs, boot.level)
     };
     let z = z_for(boot.level);
     let before_scores = take(0);
@@ -1189,6 +1229,11 @@ pub fn by_slice(
             reliability: reliability_of(&pairs, target, &sub, boot, &mut |_| {}),
         });
     }
+    progress(Progress {
+        stage: "slices",
+        done: order.len() as u64,
+        total: order.len() as u64,
+    });
     Ok(SlicedCalibration {
         column: column.to_owned(),
         groups,
@@ -1389,7 +1434,11 @@ pub fn summarize(c: &Calibrator) -> String {
         use methods::BinaryMap::*;
         match m {
             Temperature { temperature } => format!("T = {temperature:.4}"),
-            Platt { a, b } => format!("σ({a:.4} · logit(p) + {b:.4})"),
+            Platt { a, b } => format!(
+                "σ({a:.4} · logit(p) {} {:.4})",
+                if *b < 0.0 { "−" } else { "+" },
+                b.abs()
+            ),
             Isotonic { x, .. } => format!("{} knots", x.len()),
             Histogram { values, .. } => format!("{} bins", values.len()),
             Beta { a, b, c } => format!("a = {a:.4}, b = {b:.4}, c = {c:.4}"),
@@ -1401,7 +1450,11 @@ pub fn summarize(c: &Calibrator) -> String {
         Calibrator::OneVsRest { maps } => format!(
             "one-vs-rest over {} classes: {}",
             maps.len(),
-            maps.iter().map(one).collect::<Vec<_>>().join("; ")
+            maps.iter()
+                .enumerate()
+                .map(|(i, m)| format!("class {}: {}", i + 1, one(m)))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
     }
 }

@@ -11,6 +11,7 @@
 //! scikit-learn's `_binary_clf_curve` does.
 
 use super::{Acc, MetricSpec, Undefined, Value, Weights, ratio, run_starts};
+use crate::math::Det;
 
 /// Metrics reported for a binary task, in report order.
 pub const METRICS: &[MetricSpec] = &[
@@ -165,7 +166,7 @@ pub const LOG_LOSS_EPS: f64 = f64::EPSILON;
 #[inline]
 pub fn row_log_loss(p: f64, positive: bool) -> f64 {
     let q = if positive { p } else { 1.0 - p };
-    -q.clamp(LOG_LOSS_EPS, 1.0 - LOG_LOSS_EPS).ln()
+    -q.clamp(LOG_LOSS_EPS, 1.0 - LOG_LOSS_EPS).dln()
 }
 
 impl BinaryData {

@@ -9,6 +9,7 @@
 //! averages rather than counted as 0.
 
 use super::{Acc, MetricSpec, Undefined, Value, Weights, argsort, ratio, run_starts};
+use crate::math::Det;
 
 /// Rows with their class probabilities and everything a weighted pass needs.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ impl MulticlassData {
                         super::binary::LOG_LOSS_EPS,
                         1.0 - super::binary::LOG_LOSS_EPS,
                     )
-                    .ln(),
+                    .dln(),
             );
             let mut s = 0.0;
             for (c, &p) in row.iter().enumerate() {
