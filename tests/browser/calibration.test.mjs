@@ -165,16 +165,14 @@ describe('calibration through the page', { skip }, () => {
     assert.equal(shown.ece.value, ece.value, 'ECE: page vs CLI');
     assert.equal(shown.ece.lower, ece.ci.lower, 'ECE CI lower: page vs CLI');
     assert.equal(shown.ece.upper, ece.ci.upper, 'ECE CI upper: page vs CLI');
-    // The other scores too. Those from a logistic fit (calibration slope and
-    // intercept) may differ in the last bits: WebAssembly's exp/ln are not the
-    // native C library's.
+    // Every other score too, bit for bit: the engine's exp/ln come from the
+    // same pure-Rust libm in WebAssembly and natively.
     for (const m of scores) {
       const s = shown[m.key];
       assert.ok(s, `${m.key} is shown`);
       const pairs = [[s.value, m.value, 'value'], ...(m.ci ? [[s.lower, m.ci.lower, 'CI lower'], [s.upper, m.ci.upper, 'CI upper']] : [])];
       for (const [page, native, what] of pairs) {
-        assert.ok(near(page, native, 1e-12), `${m.key} ${what}: page ${page} vs CLI ${native}`);
-        if (page !== native) t.diagnostic(`${m.key} ${what}: page ${page}, CLI ${native} (not bit-identical)`);
+        assert.equal(page, native, `${m.key} ${what}: page vs CLI`);
       }
     }
 
@@ -191,7 +189,7 @@ describe('calibration through the page', { skip }, () => {
     const rc = out.calibration.recalibration;
     for (const m of rc.methods) {
       const native = m.after.find((x) => x.key === 'log_loss').value;
-      assert.ok(near(table[m.method].log_loss, native, 1e-12), `${m.method} held-out log loss: page ${table[m.method].log_loss} vs CLI ${native}`);
+      assert.equal(table[m.method].log_loss, native, `${m.method} held-out log loss: page vs CLI`);
     }
     assert.equal(await page.getAttribute(`${SECTION} table.recalibration tr.best`, 'data-method'), rc.best);
 
