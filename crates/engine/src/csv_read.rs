@@ -164,7 +164,7 @@ fn map_csv_error(e: csv::Error, expected: usize) -> EngineError {
 
 /// Bytes read per block. Blocks are parsed independently (in parallel in
 /// native builds), so the file is never held in memory at once.
-const BLOCK: usize = 4 << 20;
+const BLOCK: usize = 2 << 20;
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
     b.trim_ascii()
@@ -644,7 +644,7 @@ pub fn read_csv<R: Read>(
     let per_batch = if opts.max_rows.is_some() {
         1
     } else {
-        rayon::current_num_threads().max(1) * 2
+        rayon::current_num_threads().max(1)
     };
     #[cfg(not(feature = "parallel"))]
     let per_batch: usize = 1;
@@ -652,8 +652,8 @@ pub fn read_csv<R: Read>(
     let mut warnings: Vec<Option<(u64, String)>> = vec![None; cols.len()];
     let mut rows = 0usize;
     let mut truncated = false;
+    // Parsing of the first block starts at once, overlapping the next read.
     let mut batch = vec![first];
-    batch.extend(read_batch(&mut blocks, per_batch.saturating_sub(1))?);
     while !batch.is_empty() {
         let left = max_rows - rows;
         #[cfg(feature = "parallel")]

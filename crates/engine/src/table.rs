@@ -146,6 +146,10 @@ impl CategoricalColumn {
     /// once, so this is a hash lookup per row, not a string per row.
     pub(crate) fn from_numeric(col: &NumericColumn) -> Self {
         let mut c = CategoricalColumn::default();
+        // Labels have a handful of distinct values: a short list scanned
+        // linearly beats hashing every row; the hash map takes over when the
+        // list grows.
+        let mut recent: Vec<(u64, u32)> = Vec::new();
         let mut by_bits: HashMap<u64, u32> = HashMap::new();
         c.codes.reserve(col.values.len());
         for (i, &v) in col.values.iter().enumerate() {
@@ -154,7 +158,12 @@ impl CategoricalColumn {
                 continue;
             }
             let v = if v == 0.0 { 0.0 } else { v };
-            let code = *by_bits.entry(v.to_bits()).or_insert_with(|| {
+            let bits = v.to_bits();
+            if let Some(&(_, code)) = recent.iter().find(|(b, _)| *b == bits) {
+                c.codes.push(code);
+                continue;
+            }
+            let code = *by_bits.entry(bits).or_insert_with(|| {
                 let text = format_number(v);
                 match c.index.get(&text) {
                     Some(&code) => code,
@@ -166,6 +175,9 @@ impl CategoricalColumn {
                     }
                 }
             });
+            if recent.len() < 16 {
+                recent.push((bits, code));
+            }
             c.codes.push(code);
         }
         c

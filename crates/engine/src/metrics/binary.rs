@@ -362,8 +362,9 @@ impl BinaryData {
         Result<(Curve, usize), Undefined>,
     ) {
         let cum = self.cumulative();
+        let keep = roc_keep(&cum, true);
         (
-            roc_from(&cum, true, max_points).map(|c| (c, roc_len(&cum, true))),
+            roc_from_keep(&cum, &keep, max_points).map(|c| (c, keep.len() + 1)),
             pr_from(&cum, max_points).map(|c| (c, cum.0.len() + 1)),
         )
     }
@@ -371,24 +372,27 @@ impl BinaryData {
     /// Cumulative false and true positives at each distinct threshold,
     /// thresholds descending (sklearn's `_binary_clf_curve`).
     fn cumulative(&self) -> Cumulative {
+        // One branch-free pass over rows, top score first, storing the
+        // running counts at each run's close (see `tally_counts`).
+        let n = self.labels.len();
         let runs = self.starts.len() - 1;
-        let mut fps = Vec::with_capacity(runs);
-        let mut tps = Vec::with_capacity(runs);
-        let mut thr = Vec::with_capacity(runs);
-        let (mut tp, mut fp) = (0.0, 0.0);
-        for g in (0..runs).rev() {
-            let (a, b) = (self.starts[g] as usize, self.starts[g + 1] as usize);
-            for i in a..b {
-                if self.labels[i] == 1 {
-                    tp += 1.0;
-                } else {
-                    fp += 1.0;
-                }
-            }
-            fps.push(fp);
-            tps.push(tp);
-            thr.push(self.scores[a]);
+        let mut fps = vec![0.0; runs + 1];
+        let mut tps = vec![0.0; runs + 1];
+        let (mut tp, mut fp) = (0.0f64, 0.0f64);
+        let mut r = 0usize;
+        for i in (0..n).rev() {
+            let y = self.labels[i] as f64;
+            tp += y;
+            fp += 1.0 - y;
+            tps[r] = tp;
+            fps[r] = fp;
+            r += self.run_first[i] as usize;
         }
+        fps.truncate(runs);
+        tps.truncate(runs);
+        let thr = (0..runs)
+            .map(|k| self.scores[self.starts[runs - 1 - k] as usize])
+            .collect();
         (fps, tps, thr)
     }
 }
@@ -429,21 +433,24 @@ fn roc_keep(cum: &Cumulative, drop_intermediate: bool) -> Vec<usize> {
     if !drop_intermediate || m <= 2 {
         return (0..m).collect();
     }
-    (0..m)
-        .filter(|&i| {
-            i == 0
-                || i == m - 1
-                || (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
-                || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0
-        })
-        .collect()
-}
-
-fn roc_len(cum: &Cumulative, drop_intermediate: bool) -> usize {
-    roc_keep(cum, drop_intermediate).len() + 1
+    let mut keep = Vec::with_capacity(m);
+    keep.push(0);
+    for i in 1..m - 1 {
+        if (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
+            || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0
+        {
+            keep.push(i);
+        }
+    }
+    keep.push(m - 1);
+    keep
 }
 
 fn roc_from(cum: &Cumulative, drop_intermediate: bool, max: usize) -> Result<Curve, Undefined> {
+    roc_from_keep(cum, &roc_keep(cum, drop_intermediate), max)
+}
+
+fn roc_from_keep(cum: &Cumulative, keep: &[usize], max: usize) -> Result<Curve, Undefined> {
     let (fps, tps, thr) = cum;
     let (p, n) = (*tps.last().unwrap_or(&0.0), *fps.last().unwrap_or(&0.0));
     if p == 0.0 {
@@ -452,7 +459,6 @@ fn roc_from(cum: &Cumulative, drop_intermediate: bool, max: usize) -> Result<Cur
     if n == 0.0 {
         return Err(Undefined("no negative labels"));
     }
-    let keep = roc_keep(cum, drop_intermediate);
     // The leading (0, 0) point plus the kept points, thinned together.
     let pick = thin(keep.len() + 1, max);
     let mut curve = Curve {
