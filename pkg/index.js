@@ -103,6 +103,36 @@ export async function calibrate(input, config, options = {}) {
 }
 
 /**
+ * Run an ONNX model (exported from PyTorch or scikit-learn) over the data and
+ * evaluate its outputs. The report is `evaluate`'s, plus a `model` section
+ * (structure, features, output, device). With `config.calibration`, resolves
+ * to `{report, calibrators}` like `calibrate`.
+ * @param {File|Blob|string|Uint8Array|ArrayBuffer} input  the data (CSV)
+ * @param {Uint8Array|ArrayBuffer} model  the ONNX file's bytes
+ * @param {import('./index.d.ts').ModelConfig} config  `{label, features?, output?,
+ *   classes?, batchSize?, device?: 'auto'|'gpu'|'cpu', modelName?, ...}`
+ * @param {{onProgress?: (p: import('./index.d.ts').Progress) => void}} [options]
+ */
+export async function evaluateModel(input, model, config, options = {}) {
+  await init();
+  const onProgress = options && typeof options.onProgress === 'function' ? options.onProgress : undefined;
+  const cfg = { producer: 'assay-npm', scores: [], ...config };
+  try {
+    return await wasm.evaluateModel(input, model, cfg, onProgress ? (p) => onProgress(p) : undefined);
+  } catch (e) {
+    return explain(() => {
+      throw e;
+    });
+  }
+}
+
+/** A model's inputs, outputs, operators and opsets: `{inputs, outputs, ops, opsets, bytes, sha256}`. */
+export async function inspectModel(model) {
+  await init();
+  return explain(() => wasm.inspectModel(model));
+}
+
+/**
  * Look at the first `rows` rows (default 1000): columns, types, and a guess of
  * the label and score columns.
  * @returns {Promise<import('./index.d.ts').Inspection>}

@@ -59,10 +59,39 @@ pub struct EvalArgs {
         long,
         short = 's',
         value_name = "COL",
-        required = true,
+        required_unless_present = "model",
+        conflicts_with = "model",
         value_delimiter = ','
     )]
     pub score: Vec<String>,
+
+    /// Run this ONNX model (PyTorch or scikit-learn export) on the data and
+    /// evaluate its outputs, instead of reading scores from the file.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub model: Option<PathBuf>,
+
+    /// With --model: the feature columns, in the order of the model's input
+    /// (default: the numeric columns besides the label, in file order).
+    #[arg(long, value_name = "COL,…", value_delimiter = ',', requires = "model")]
+    pub features: Option<Vec<String>>,
+
+    /// With --model: the output to evaluate (default: `probabilities`, else
+    /// the first floating-point output).
+    #[arg(long, value_name = "NAME", requires = "model")]
+    pub output: Option<String>,
+
+    /// With --model: class names of the output's columns, in order (default:
+    /// the sorted label values, or 0…k−1).
+    #[arg(long, value_name = "A,B,…", value_delimiter = ',', requires = "model")]
+    pub classes: Option<Vec<String>>,
+
+    /// With --model: rows per model call.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub batch_size: usize,
+
+    /// With --model: run it on the CPU or a GPU (wgpu).
+    #[arg(long, value_name = "DEVICE", default_value = "cpu", value_parser = ["cpu", "gpu"])]
+    pub device: String,
 
     /// The task (default: inferred from the columns).
     #[arg(long, value_name = "TASK", value_parser = parse_task)]

@@ -9,7 +9,7 @@ use assay_engine::calibration::{CalibrationOptions, CalibratorArtifact, SplitSpe
 use assay_engine::csv_read::{CsvOptions, read_csv};
 use assay_engine::evaluate::EvalOptions;
 use assay_engine::prepare::ColumnSpec;
-use assay_report::{Config, InputFile, Report, html, markdown};
+use assay_report::{Config, InputFile, ModelInfo, Report, html, markdown};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -124,7 +124,7 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
         }
     };
     let (input, total, name) = open(&a.data.data)?;
-    let spec = ColumnSpec {
+    let mut spec = ColumnSpec {
         label: a.label.clone(),
         scores: a.score.clone(),
         task: a.task,
@@ -140,7 +140,7 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
         },
         ..EvalOptions::default()
     };
-    let req = Request {
+    let mut req = Request {
         columns: spec.clone(),
         csv: csv_options(&a.data),
         evaluation: opts.clone(),
@@ -149,19 +149,43 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
     };
     let json_to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let mut bars = Bars::new(a.quiet);
-    let result = assay_engine::run_csv(
-        std::io::BufReader::with_capacity(1 << 20, input),
-        total,
-        &name,
-        &req,
-        &mut |p| bars.update(p),
-    );
+    let model = match &a.model {
+        Some(path) => Some(crate::model::load(path, &a.device)?),
+        None => None,
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 20, input);
+    let result = (|| -> Result<(assay_engine::RunOutput, Option<ModelInfo>), String> {
+        match &model {
+            None => assay_engine::run_csv(reader, total, &name, &req, &mut |p| bars.update(p))
+                .map(|r| (r, None))
+                .map_err(|e| e.to_string()),
+            Some(m) => {
+                let extra = a.features.clone();
+                let (mut table, summary) =
+                    assay_engine::read_stage(reader, total, &req, extra.as_deref(), &mut |p| {
+                        bars.update(p)
+                    })
+                    .map_err(|e| e.to_string())?;
+                let (run, info) = crate::model::predict(m, &mut table, &a, &mut bars)?;
+                req.columns.scores = run.scores.clone();
+                let r = assay_engine::analyze_stage(&table, summary, &name, &req, &mut |p| {
+                    bars.update(p)
+                })
+                .map_err(|e| e.to_string())?;
+                Ok((r, Some(info)))
+            }
+        }
+    })();
     bars.finish();
-    let r = result.map_err(|e| e.to_string())?;
+    let (r, model_info) = result?;
+    spec.scores = req.columns.scores.clone();
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
     let mut inputs = vec![InputFile::from_csv(&name, &r.input)];
+    if let Some(m) = &model {
+        inputs.push(m.input_file.clone());
+    }
     if let (Some(p), Some(_)) = (&a.calibrator, &req.calibrator) {
         let bytes = std::fs::read(p).map_err(|e| format!("cannot read '{}': {e}", p.display()))?;
         inputs.push(InputFile {
@@ -183,11 +207,19 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
             evaluation: opts,
             delimiter: Some(r.input.delimiter),
             calibration: req.calibration.clone(),
+            model: a.model.as_ref().map(|_| assay_report::ModelConfig {
+                features: a.features.clone(),
+                output: a.output.clone(),
+                batch_size: a.batch_size,
+                classes: a.classes.clone(),
+                device: a.device.clone(),
+            }),
         },
         r.evaluation,
         r.warnings,
     )
-    .with_calibration(r.calibration, r.applied_calibrator);
+    .with_calibration(r.calibration, r.applied_calibrator)
+    .with_model(model_info);
     if let Some((path, method)) = calibration.as_ref().and_then(|c| c.export.as_ref()) {
         let best = report
             .calibration

@@ -340,6 +340,23 @@ pub fn fragment(report: &Report) -> String {
         }
         o.push_str("</tbody></table>");
     }
+    if let Some(m) = &report.model {
+        let _ = write!(
+            o,
+            "<p class=\"sub model-run\" data-device=\"{dev}\">Model <code>{}</code> run on <strong>{dev}</strong>: output <code>{}</code> ({} column{}) from {} feature{} ({}), {} rows in batches of {}, {:.3} s.</p>",
+            escape(&m.name),
+            escape(&m.output),
+            m.output_width,
+            if m.output_width == 1 { "" } else { "s" },
+            m.features.len(),
+            if m.features.len() == 1 { "" } else { "s" },
+            escape(&m.features.join(", ")),
+            m.rows,
+            m.batch_size,
+            m.seconds,
+            dev = escape(&m.device)
+        );
+    }
     if let Some(a) = &report.applied_calibrator {
         let _ = write!(
             o,
@@ -393,6 +410,20 @@ pub fn fragment(report: &Report) -> String {
             f.bytes,
             f.rows.map(|r| format!(", {r} rows")).unwrap_or_default(),
             escape(&f.sha256)
+        );
+    }
+    if let Some(m) = &report.model {
+        let ops: Vec<String> = m.ops.iter().map(|(op, n)| format!("{op} ×{n}")).collect();
+        let opsets: Vec<String> = m
+            .opsets
+            .iter()
+            .map(|(d, v)| format!("{} {v}", if d.is_empty() { "ai.onnx" } else { d }))
+            .collect();
+        let _ = write!(
+            o,
+            "<tr><th>Model</th><td>operators: {}; opsets: {}</td></tr>",
+            escape(&ops.join(", ")),
+            escape(&opsets.join(", "))
         );
     }
     let cfg = serde_json::to_string(&pv.config).unwrap_or_default();

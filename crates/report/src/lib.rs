@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the report schema. Bump the minor version for additions, the
 /// major version for anything that changes or removes a field.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// Assay's version, as built.
 pub const ASSAY_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -70,6 +70,23 @@ pub struct Config {
     /// Calibration settings, when calibration was analysed (since 1.1).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub calibration: Option<assay_engine::calibration::CalibrationOptions>,
+    /// How the model was run, when Assay ran one (since 1.2).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub model: Option<ModelConfig>,
+}
+
+/// Settings of the model stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    /// Feature columns as given (`null`: chosen automatically).
+    pub features: Option<Vec<String>>,
+    /// Output as given (`null`: chosen automatically).
+    pub output: Option<String>,
+    pub batch_size: usize,
+    /// Output class names as given.
+    pub classes: Option<Vec<String>>,
+    /// Device asked for: `cpu`, `gpu` or `auto`.
+    pub device: String,
 }
 
 /// Where a report came from.
@@ -101,6 +118,45 @@ pub struct Report {
     /// A saved calibrator applied to the scores before evaluation (since 1.1).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub applied_calibrator: Option<AppliedCalibrator>,
+    /// The model whose outputs were evaluated, when Assay ran one (since 1.2).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub model: Option<ModelInfo>,
+}
+
+/// A graph input or output of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TensorDesc {
+    pub name: String,
+    pub dtype: String,
+    /// Dimensions; `null` for a dynamic one.
+    pub shape: Vec<Option<u64>>,
+}
+
+/// The model Assay ran (its structure and how it was run; never its weights).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// File name, SHA-256 and size are in `provenance.inputs` (role `model`).
+    pub name: String,
+    pub inputs: Vec<TensorDesc>,
+    pub outputs: Vec<TensorDesc>,
+    /// Operator set imports: (domain, version).
+    pub opsets: Vec<(String, i64)>,
+    /// Operator type → number of nodes.
+    pub ops: Vec<(String, usize)>,
+    /// Feature columns fed to the model, in order.
+    pub features: Vec<String>,
+    /// The output evaluated, and its width.
+    pub output: String,
+    pub output_width: usize,
+    /// Class names given to the output's columns.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub classes: Vec<String>,
+    /// Device that ran it (`CPU (flex)`, `WebGPU: <adapter>`).
+    pub device: String,
+    pub batch_size: usize,
+    pub rows: u64,
+    /// Seconds spent in the model.
+    pub seconds: f64,
 }
 
 impl Report {
@@ -125,7 +181,14 @@ impl Report {
             evaluation,
             calibration: None,
             applied_calibrator: None,
+            model: None,
         }
+    }
+
+    /// Add the model section.
+    pub fn with_model(mut self, model: Option<ModelInfo>) -> Self {
+        self.model = model;
+        self
     }
 
     /// Add the calibration section and the applied calibrator.

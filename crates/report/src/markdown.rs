@@ -23,6 +23,16 @@ pub fn render(report: &Report) -> String {
     for w in &report.warnings {
         let _ = writeln!(o, "> **Warning:** {}\n", cell(w));
     }
+    if let Some(m) = &report.model {
+        let _ = writeln!(
+            o,
+            "Model `{}` run on {}: output `{}` from features {}.\n",
+            m.name,
+            m.device,
+            m.output,
+            m.features.join(", ")
+        );
+    }
     let level = report.provenance.config.evaluation.bootstrap.level;
     let _ = writeln!(
         o,

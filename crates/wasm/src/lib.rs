@@ -17,8 +17,11 @@ use assay_engine::evaluate::{EvalOptions, Progress};
 use assay_engine::prepare::{ColumnSpec, Task};
 use assay_engine::table::ColumnType;
 use assay_report::{Config, InputFile, Report};
+use assay_runtime::predict::PredictOptions;
+use assay_runtime::{LoadOptions, Model, RuntimeDevice};
 use serde::Deserialize;
 use std::collections::HashMap;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Evaluation settings as JavaScript passes them (camelCase, all optional but
@@ -49,6 +52,15 @@ struct JsConfig {
     calibrator_name: Option<String>,
     /// Analyse calibration (for `calibrate`): bins, methods, split, slice.
     calibration: Option<assay_engine::calibration::CalibrationOptions>,
+    /// Model runs: feature columns, output, batch size, class names, device.
+    features: Option<Vec<String>>,
+    output: Option<String>,
+    batch_size: Option<usize>,
+    classes: Option<Vec<String>>,
+    /// `auto` (WebGPU when an adapter exists, else the CPU), `gpu` or `cpu`.
+    device: Option<String>,
+    /// The model file's name, for the report.
+    model_name: Option<String>,
 }
 
 fn js_err(msg: impl std::fmt::Display) -> JsError {
@@ -156,23 +168,114 @@ fn evaluate_report(
     config: JsValue,
     progress: Option<js_sys::Function>,
 ) -> Result<Report, JsError> {
-    Ok(run(data, config, progress, false)?.report)
+    Ok(now_or_never(run(data, None, config, progress, false))?.report)
 }
 
-fn run(
+/// Drive a future that cannot wait (no model: nothing in it awaits) to
+/// completion synchronously, for the synchronous entry points.
+fn now_or_never<T>(
+    fut: impl std::future::Future<Output = Result<T, JsError>>,
+) -> Result<T, JsError> {
+    use std::task::{Context, Poll, Waker};
+    let mut fut = std::pin::pin!(fut);
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => Err(js_err("internal error: a synchronous run had to wait")),
+    }
+}
+
+thread_local! {
+    /// The WebGPU device, created once per worker (adapter and device
+    /// requests take a few hundred milliseconds).
+    static GPU: std::cell::RefCell<Option<RuntimeDevice>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The device to run a model on: `cpu`, `gpu` (WebGPU, or an error), or
+/// `auto` (WebGPU when an adapter exists, else the CPU, saying why).
+async fn device_for(choice: &str) -> Result<(RuntimeDevice, Option<String>), JsError> {
+    if choice == "cpu" {
+        return Ok((RuntimeDevice::cpu(), None));
+    }
+    if let Some(d) = GPU.with(|g| g.borrow().clone()) {
+        return Ok((d, None));
+    }
+    // wgpu panics where WebGPU cannot be used (Node, shared workers): ask first.
+    if let Err(why) = webgpu_usable() {
+        return if choice == "auto" {
+            Ok((
+                RuntimeDevice::cpu(),
+                Some(format!(
+                    "WebGPU is not available here ({why}); the model ran on the CPU"
+                )),
+            ))
+        } else {
+            Err(js_err(format!("no WebGPU: {why}")))
+        };
+    }
+    match RuntimeDevice::gpu().await {
+        Ok(d) => {
+            GPU.with(|g| *g.borrow_mut() = Some(d.clone()));
+            Ok((d, None))
+        }
+        Err(e) if choice == "auto" => Ok((
+            RuntimeDevice::cpu(),
+            Some(format!(
+                "WebGPU is not available here ({e}); the model ran on the CPU"
+            )),
+        )),
+        Err(e) => Err(js_err(e)),
+    }
+}
+
+/// Whether this global scope can use WebGPU at all: it needs
+/// `navigator.gpu`, on a page or in a dedicated worker.
+fn webgpu_usable() -> Result<(), String> {
+    let g = js_sys::global();
+    let get =
+        |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let gpu = get(&get(&g, "navigator"), "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this environment has no navigator.gpu".into());
+    }
+    let scope = get(&get(&g, "constructor"), "name")
+        .as_string()
+        .unwrap_or_default();
+    if scope != "Window" && scope != "DedicatedWorkerGlobalScope" {
+        return Err(format!("WebGPU is not offered in a {scope}"));
+    }
+    Ok(())
+}
+
+fn model_bytes(v: &JsValue) -> Result<Vec<u8>, JsError> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(a) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(a).to_vec());
+    }
+    Err(js_err(
+        "pass the model as bytes (Uint8Array or ArrayBuffer; e.g. await file.arrayBuffer())",
+    ))
+}
+
+async fn run(
     data: JsValue,
+    model: Option<Vec<u8>>,
     config: JsValue,
     progress: Option<js_sys::Function>,
     calibrate: bool,
 ) -> Result<Run, JsError> {
     let c = parse_config(config)?;
-    let spec = ColumnSpec {
+    let mut spec = ColumnSpec {
         label: c.label.clone(),
         scores: c.scores.clone(),
         task: c.task,
         positive: c.positive.clone(),
         logits: c.logits,
     };
+    if model.is_some() && !spec.scores.is_empty() {
+        return Err(js_err("give either score columns or a model, not both"));
+    }
     let defaults = EvalOptions::default();
     let opts = EvalOptions {
         threshold: c.threshold.unwrap_or(defaults.threshold),
@@ -203,15 +306,23 @@ fn run(
         .unwrap_or_else(|| "data".into());
     let total = src.size();
     let mut cb = |p: Progress| call_progress(&progress, p);
-    let req = assay_engine::Request {
+    let mut req = assay_engine::Request {
         columns: spec.clone(),
         csv: csv_options(&c)?,
         evaluation: opts.clone(),
         calibrator,
         calibration: calibration.clone(),
     };
-    let out = match src {
-        input::Source::Columns(table) => {
+    let mut model_info = None;
+    let mut model_file = None;
+    let device_asked = c.device.clone().unwrap_or_else(|| "auto".into());
+    let out = match (src, model) {
+        (input::Source::Columns(_), Some(_)) => {
+            return Err(js_err(
+                "a model run needs the data as a file, text or bytes",
+            ));
+        }
+        (input::Source::Columns(table), None) => {
             // An in-memory table: the same stages without the CSV reader.
             let bytes = input::table_csv(&table);
             let mut out =
@@ -220,8 +331,62 @@ fn run(
             out.input.bytes = 0;
             out
         }
-        other => {
+        (other, None) => {
             assay_engine::run_csv(other.reader()?, total, &name, &req, &mut cb).map_err(js_err)?
+        }
+        (other, Some(bytes)) => {
+            let model_name = c.model_name.clone().unwrap_or_else(|| "model.onnx".into());
+            let (device, note) = device_for(&device_asked).await?;
+            let model = Model::load(&bytes, &device, &LoadOptions::default())
+                .map_err(|e| js_err(format!("{model_name}: {e}")))?;
+            model_file = Some(InputFile {
+                role: "model".into(),
+                name: model_name.clone(),
+                sha256: assay_engine::csv_read::sha256_hex(&bytes),
+                bytes: bytes.len() as u64,
+                rows: None,
+            });
+            drop(bytes);
+            let (mut table, summary) = assay_engine::read_stage(
+                other.reader()?,
+                total,
+                &req,
+                c.features.as_deref(),
+                &mut cb,
+            )
+            .map_err(js_err)?;
+            let popts = PredictOptions {
+                features: c.features.clone(),
+                output: c.output.clone(),
+                batch_size: c.batch_size.unwrap_or(PredictOptions::default().batch_size),
+                classes: c.classes.clone(),
+            };
+            let t0 = js_sys::Date::now();
+            let mut run = assay_runtime::predict::predict(
+                &model,
+                &mut table,
+                &c.label,
+                &popts,
+                &mut |done, total| {
+                    cb(Progress {
+                        stage: "model",
+                        done,
+                        total,
+                    })
+                },
+            )
+            .await
+            .map_err(js_err)?;
+            run.seconds = (js_sys::Date::now() - t0) / 1000.0;
+            req.columns.scores = run.scores.clone();
+            spec.scores = run.scores.clone();
+            model_info = Some(assay_runtime::predict::describe(&model, &model_name, &run));
+            let mut out = assay_engine::analyze_stage(&table, summary, &name, &req, &mut cb)
+                .map_err(js_err)?;
+            if let Some(n) = note {
+                out.warnings.push(n);
+            }
+            out
         }
     };
     let mut file = InputFile::from_csv(&name, &out.input);
@@ -229,6 +394,7 @@ fn run(
         file.role = "table".into();
     }
     let mut inputs = vec![file];
+    inputs.extend(model_file);
     if let Some(text) = &c.calibrator {
         inputs.push(InputFile {
             role: "calibrator".into(),
@@ -249,14 +415,88 @@ fn run(
             evaluation: opts,
             delimiter: Some(out.input.delimiter),
             calibration,
+            model: model_info.as_ref().map(|_| assay_report::ModelConfig {
+                features: c.features.clone(),
+                output: c.output.clone(),
+                batch_size: c.batch_size.unwrap_or(PredictOptions::default().batch_size),
+                classes: c.classes.clone(),
+                device: device_asked.clone(),
+            }),
         },
         out.evaluation,
         out.warnings,
     )
-    .with_calibration(out.calibration, out.applied_calibrator);
+    .with_calibration(out.calibration, out.applied_calibrator)
+    .with_model(model_info);
     Ok(Run {
         report,
         artifacts: out.artifacts,
+    })
+}
+
+/// Run an ONNX model (bytes) over `data` and evaluate its outputs — the
+/// same report as [`evaluate`], with a `model` section. Config as
+/// [`evaluate`] without `scores`, plus `features`, `output`, `batchSize`,
+/// `classes`, `device` (`auto`: WebGPU when an adapter exists, else the CPU;
+/// `gpu`; `cpu`), `modelName`, and `calibration` (then the result is
+/// `{report, calibrators}` as [`calibrate`]'s). Async: WebGPU reads back
+/// asynchronously.
+#[wasm_bindgen(js_name = evaluateModel)]
+pub async fn evaluate_model(
+    data: JsValue,
+    model: JsValue,
+    config: JsValue,
+    progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsError> {
+    let bytes = model_bytes(&model)?;
+    let wants_calibration = js_sys::Reflect::get(&config, &"calibration".into())
+        .map(|v| !v.is_undefined() && !v.is_null())
+        .unwrap_or(false);
+    let r = run(data, Some(bytes), config, progress, wants_calibration).await?;
+    if wants_calibration {
+        calibrate_output(&r)
+    } else {
+        to_js(&r.report)
+    }
+}
+
+/// A model's inputs, outputs, operators and opsets (for mapping features).
+#[wasm_bindgen(js_name = inspectModel)]
+pub fn inspect_model(model: JsValue) -> Result<JsValue, JsError> {
+    let bytes = model_bytes(&model)?;
+    let m = Model::load(&bytes, &RuntimeDevice::cpu(), &LoadOptions::default()).map_err(js_err)?;
+    let desc = |t: &assay_runtime::TensorInfo| {
+        serde_json::json!({
+            "name": t.name,
+            "dtype": t.dtype.name(),
+            "shape": t.shape,
+        })
+    };
+    to_js(&serde_json::json!({
+        "inputs": m.inputs().iter().map(desc).collect::<Vec<_>>(),
+        "outputs": m.outputs().iter().map(desc).collect::<Vec<_>>(),
+        "ops": m.op_summary(),
+        "opsets": m.opsets(),
+        "bytes": bytes.len(),
+        "sha256": assay_engine::csv_read::sha256_hex(&bytes),
+    }))
+}
+
+fn calibrate_output(r: &Run) -> Result<JsValue, JsError> {
+    let calibrators: std::collections::BTreeMap<String, String> = r
+        .artifacts
+        .iter()
+        .map(|a| (a.method.to_string(), a.to_json()))
+        .collect();
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        report: &'a Report,
+        calibrators: std::collections::BTreeMap<String, String>,
+    }
+    // A struct, not json!(): keeps the report's field order (schema_version first).
+    to_js(&Out {
+        report: &r.report,
+        calibrators,
     })
 }
 
@@ -273,22 +513,8 @@ pub fn calibrate(
     config: JsValue,
     progress: Option<js_sys::Function>,
 ) -> Result<JsValue, JsError> {
-    let r = run(data, config, progress, true)?;
-    let calibrators: std::collections::BTreeMap<String, String> = r
-        .artifacts
-        .iter()
-        .map(|a| (a.method.to_string(), a.to_json()))
-        .collect();
-    #[derive(serde::Serialize)]
-    struct Out<'a> {
-        report: &'a Report,
-        calibrators: std::collections::BTreeMap<String, String>,
-    }
-    // A struct, not json!(): keeps the report's field order (schema_version first).
-    to_js(&Out {
-        report: &r.report,
-        calibrators,
-    })
+    let r = now_or_never(run(data, None, config, progress, true))?;
+    calibrate_output(&r)
 }
 
 /// A report given as JSON text or as the object [`evaluate`] returns.
