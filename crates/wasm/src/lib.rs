@@ -580,3 +580,63 @@ pub fn version() -> Result<JsValue, JsError> {
         "schema": assay_report::SCHEMA_VERSION,
     }))
 }
+
+/// A loaded ONNX model, for running it on tensors directly (benchmarks, or
+/// embedding Assay's runtime without an evaluation).
+#[wasm_bindgen]
+pub struct AssayModel {
+    model: std::rc::Rc<Model>,
+}
+
+#[wasm_bindgen]
+impl AssayModel {
+    /// Load a model (bytes) on `device`: `auto` (default), `gpu` or `cpu`.
+    pub async fn load(bytes: JsValue, device: Option<String>) -> Result<AssayModel, JsError> {
+        let bytes = model_bytes(&bytes)?;
+        let (dev, _) = device_for(device.as_deref().unwrap_or("auto")).await?;
+        let model = Model::load(&bytes, &dev, &LoadOptions::default()).map_err(js_err)?;
+        Ok(AssayModel {
+            model: std::rc::Rc::new(model),
+        })
+    }
+
+    /// The device it runs on (`CPU (flex)`, `WebGPU: <adapter>`).
+    pub fn device(&self) -> String {
+        self.model.device().description().to_owned()
+    }
+
+    /// Run on one float32 input; resolves to `{outputName: {shape, data}}`
+    /// (`data` a Float64Array of the values, whatever their type).
+    pub fn run(&self, input: String, shape: Vec<usize>, data: js_sys::Float32Array) -> js_sys::Promise {
+        let model = self.model.clone();
+        let tensor = assay_runtime::HostTensor {
+            shape,
+            data: assay_runtime::HostData::F32(data.to_vec()),
+        };
+        wasm_bindgen_futures::future_to_promise(async move {
+            let outs = model
+                .run(vec![(input, tensor)])
+                .await
+                .map_err(|e| JsValue::from(js_err(e)))?;
+            let result = js_sys::Object::new();
+            for (name, t) in outs {
+                let values: Vec<f64> = match t.data {
+                    assay_runtime::HostData::F32(v) => v.iter().map(|&x| x as f64).collect(),
+                    assay_runtime::HostData::F64(v) => v,
+                    assay_runtime::HostData::I64(v) => v.iter().map(|&x| x as f64).collect(),
+                    assay_runtime::HostData::I32(v) => v.iter().map(|&x| x as f64).collect(),
+                    assay_runtime::HostData::Bool(v) => v.iter().map(|&x| x as u8 as f64).collect(),
+                };
+                let o = js_sys::Object::new();
+                let shape = js_sys::Array::new();
+                for d in &t.shape {
+                    shape.push(&JsValue::from(*d as f64));
+                }
+                js_sys::Reflect::set(&o, &"shape".into(), &shape)?;
+                js_sys::Reflect::set(&o, &"data".into(), &js_sys::Float64Array::from(&values[..]))?;
+                js_sys::Reflect::set(&result, &name.into(), &o)?;
+            }
+            Ok(result.into())
+        })
+    }
+}
