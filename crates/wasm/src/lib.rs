@@ -607,7 +607,12 @@ impl AssayModel {
 
     /// Run on one float32 input; resolves to `{outputName: {shape, data}}`
     /// (`data` a Float64Array of the values, whatever their type).
-    pub fn run(&self, input: String, shape: Vec<usize>, data: js_sys::Float32Array) -> js_sys::Promise {
+    pub fn run(
+        &self,
+        input: String,
+        shape: Vec<usize>,
+        data: js_sys::Float32Array,
+    ) -> js_sys::Promise {
         let model = self.model.clone();
         let tensor = assay_runtime::HostTensor {
             shape,

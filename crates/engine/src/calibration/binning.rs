@@ -82,6 +82,9 @@ pub fn edges(p: &[f64], m: usize, strategy: Strategy) -> Vec<f64> {
             if p.is_empty() {
                 return lin;
             }
+            if p.is_sorted() {
+                return np_percentiles(p, &lin);
+            }
             let mut s = p.to_vec();
             s.sort_by(f64::total_cmp);
             np_percentiles(&s, &lin)

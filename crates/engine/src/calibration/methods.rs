@@ -17,7 +17,7 @@
 //! `CalibratedClassifierCV` does.
 
 use super::binning::{self, Strategy};
-use super::fit::{LOGIT_EPS, log1pexp, logistic, logit, newton_1d, sigmoid};
+use super::fit::{LOGIT_EPS, chunked_sum, logistic, logit, newton_1d, sigmoid};
 use crate::math::Det;
 use crate::metrics::Undefined;
 use serde::{Deserialize, Serialize};
@@ -176,7 +176,7 @@ impl Calibrator {
     /// Calibrate binary scores.
     pub fn apply_binary(&self, p: &[f64]) -> Result<Vec<f64>, String> {
         match self {
-            Calibrator::Binary { map } => Ok(p.iter().map(|&x| map.apply(x)).collect()),
+            Calibrator::Binary { map } => Ok(par_map(p, |&x| map.apply(x))),
             _ => Err("this calibrator was fitted on a multiclass task, not a binary one".into()),
         }
     }
@@ -225,6 +225,20 @@ impl Calibrator {
     }
 }
 
+/// `xs.iter().map(f).collect()`, on all cores where the build allows
+/// (each element independent: the result does not depend on threads).
+pub fn par_map<T: Sync, U: Send>(xs: &[T], f: impl Fn(&T) -> U + Sync + Send) -> Vec<U> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        xs.par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        xs.iter().map(f).collect()
+    }
+}
+
 /// softmax(β · log(clip p)) per row.
 pub fn softmax_temperature(probs: &[f64], k: usize, beta: f64) -> Vec<f64> {
     let mut out = Vec::with_capacity(probs.len());
@@ -253,7 +267,42 @@ pub fn fit_binary(
     w: &[f64],
     bins: usize,
 ) -> Result<BinaryMap, Undefined> {
+    fit_binary_hinted(method, p, y, w, bins, &[])
+}
+
+/// Starting point for a logistic-family fit from maps already fitted on the
+/// same rows: Platt from temperature (a = 1/T, b = 0), beta from Platt
+/// (a = b = slope: beta with a = b is Platt) or temperature. Newton then
+/// needs two or three passes instead of six. The optimum does not change.
+fn start_from(method: Method, hints: &[&BinaryMap]) -> Option<[f64; 3]> {
+    let platt = hints.iter().find_map(|h| match h {
+        BinaryMap::Platt { a, b } => Some((*a, *b)),
+        _ => None,
+    });
+    let temp = hints.iter().find_map(|h| match h {
+        BinaryMap::Temperature { temperature } => Some(1.0 / temperature),
+        _ => None,
+    });
+    match method {
+        Method::Platt => temp.map(|b| [b, 0.0, 0.0]),
+        Method::Beta => platt
+            .map(|(a, b)| [a, a, b])
+            .or_else(|| temp.map(|b| [b, b, 0.0])),
+        _ => None,
+    }
+}
+
+/// [`fit_binary`], warm-started from maps already fitted on the same rows.
+pub fn fit_binary_hinted(
+    method: Method,
+    p: &[f64],
+    y: &[f64],
+    w: &[f64],
+    bins: usize,
+    hints: &[&BinaryMap],
+) -> Result<BinaryMap, Undefined> {
     let n = p.len();
+    let hint = start_from(method, hints);
     if w.iter().sum::<f64>() == 0.0 {
         return Err(Undefined("no rows to fit on"));
     }
@@ -265,20 +314,31 @@ pub fn fit_binary(
     match method {
         Method::Temperature => {
             let z: Vec<f64> = p.iter().map(|&x| logit(x)).collect();
-            let beta = newton_1d(1.0, |b| {
-                let (mut f, mut d1, mut d2) = (0.0, 0.0, 0.0);
-                for i in 0..n {
-                    if w[i] == 0.0 {
-                        continue;
+            // Derivatives of the NLL in β = 1/T over every `stride`-th row.
+            let derivs = |b: f64, stride: usize| {
+                let m = n.div_ceil(stride);
+                let [d1, d2] = chunked_sum::<2, _>(m, |r| {
+                    let mut a = [0.0; 2];
+                    for i in r.map(|i| i * stride) {
+                        if w[i] == 0.0 {
+                            continue;
+                        }
+                        let s = sigmoid(b * z[i]);
+                        a[0] += w[i] * (s - y[i]) * z[i];
+                        a[1] += w[i] * s * (1.0 - s) * z[i] * z[i];
                     }
-                    let e = b * z[i];
-                    let s = sigmoid(e);
-                    f += w[i] * (log1pexp(e) - y[i] * e);
-                    d1 += w[i] * (s - y[i]) * z[i];
-                    d2 += w[i] * s * (1.0 - s) * z[i] * z[i];
-                }
-                (f, d1, d2)
-            })?;
+                    a
+                });
+                (d1, d2)
+            };
+            // A strided sample's optimum is the start; the full data's
+            // optimum the answer.
+            let start = if n > 1 << 18 {
+                newton_1d(1.0, |b| derivs(b, n >> 16)).unwrap_or(1.0)
+            } else {
+                1.0
+            };
+            let beta = newton_1d(start, |b| derivs(b, 1))?;
             if beta <= 0.0 {
                 return Err(Undefined(
                     "the scores rank the classes backwards, so no positive temperature fits",
@@ -289,27 +349,30 @@ pub fn fit_binary(
             })
         }
         Method::Platt => {
+            let z: Vec<f64> = p.iter().map(|&x| logit(x)).collect();
             let th = logistic(
                 n,
                 2,
-                |i| [logit(p[i]), 1.0, 0.0],
+                |i| [z[i], 1.0, 0.0],
                 |i| y[i],
                 |i| w[i],
-                [1.0, 0.0, 0.0],
+                hint.unwrap_or([1.0, 0.0, 0.0]),
             )?;
             Ok(BinaryMap::Platt { a: th[0], b: th[1] })
         }
         Method::Beta => {
             let clip = |x: f64| x.clamp(LOGIT_EPS, 1.0 - LOGIT_EPS);
-            let x1 = |i: usize| clip(p[i]).dln();
-            let x2 = |i: usize| -(1.0 - clip(p[i])).dln();
+            let l1: Vec<f64> = p.iter().map(|&q| clip(q).dln()).collect();
+            let l2: Vec<f64> = p.iter().map(|&q| -(1.0 - clip(q)).dln()).collect();
+            let x1 = |i: usize| l1[i];
+            let x2 = |i: usize| l2[i];
             let th = logistic(
                 n,
                 3,
                 |i| [x1(i), x2(i), 1.0],
                 |i| y[i],
                 |i| w[i],
-                [1.0, 1.0, 0.0],
+                hint.unwrap_or([1.0, 1.0, 0.0]),
             )?;
             if th[0] < 0.0 {
                 let t = logistic(
@@ -381,7 +444,21 @@ pub fn fit_binary(
 /// the knots where y changes (plus the ends).
 pub fn isotonic_fit(x: &[f64], y: &[f64], w: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let mut idx: Vec<usize> = (0..x.len()).filter(|&i| w[i] > 0.0).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(y[a].total_cmp(&y[b])));
+    if y.iter().all(|&v| v == 0.0 || v == 1.0) && x.iter().all(|&v| v >= 0.0) {
+        // Scores in [0, 1] and 0/1 outcomes (always, for calibration): one
+        // radix sort of (score bits, outcome) keys gives the same order.
+        let mut keys: Vec<(u64, u32)> = idx
+            .iter()
+            .map(|&i| {
+                let v = if x[i] == 0.0 { 0.0f64 } else { x[i] };
+                ((v.to_bits() << 1) | y[i] as u64, i as u32)
+            })
+            .collect();
+        radsort::sort_by_key(&mut keys, |k| k.0);
+        idx = keys.into_iter().map(|k| k.1 as usize).collect();
+    } else {
+        idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(y[a].total_cmp(&y[b])));
+    }
     // _make_unique
     let eps = 1e-15;
     let (mut ux, mut uy, mut uw) = (Vec::new(), Vec::new(), Vec::new());
@@ -502,27 +579,29 @@ pub fn fit_multiclass_temperature(
         .collect();
     let n = y.len();
     let beta = newton_1d(1.0, |b| {
-        let (mut f, mut d1, mut d2) = (0.0, 0.0, 0.0);
-        for i in 0..n {
-            if w[i] == 0.0 {
-                continue;
+        let [d1, d2] = chunked_sum::<2, _>(n, |r| {
+            let (mut d1, mut d2) = (0.0, 0.0);
+            for i in r {
+                if w[i] == 0.0 {
+                    continue;
+                }
+                let l = &logs[i * k..(i + 1) * k];
+                let m = l.iter().fold(f64::NEG_INFINITY, |a, &v| a.max(b * v));
+                let (mut s, mut s1, mut s2) = (0.0, 0.0, 0.0);
+                for &v in l {
+                    let e = (b * v - m).dexp();
+                    s += e;
+                    s1 += e * v;
+                    s2 += e * v * v;
+                }
+                let mean = s1 / s;
+                let ly = l[y[i] as usize];
+                d1 += w[i] * (mean - ly);
+                d2 += w[i] * (s2 / s - mean * mean);
             }
-            let l = &logs[i * k..(i + 1) * k];
-            let m = l.iter().fold(f64::NEG_INFINITY, |a, &v| a.max(b * v));
-            let (mut s, mut s1, mut s2) = (0.0, 0.0, 0.0);
-            for &v in l {
-                let e = (b * v - m).dexp();
-                s += e;
-                s1 += e * v;
-                s2 += e * v * v;
-            }
-            let mean = s1 / s;
-            let ly = l[y[i] as usize];
-            f += w[i] * (m + s.dln() - b * ly);
-            d1 += w[i] * (mean - ly);
-            d2 += w[i] * (s2 / s - mean * mean);
-        }
-        (f, d1, d2)
+            [d1, d2]
+        });
+        (d1, d2)
     })?;
     if beta <= 0.0 {
         return Err(Undefined(

@@ -332,7 +332,7 @@ impl Pairs {
             .into_iter()
             .map(|b| b as u8)
             .collect();
-        let z = conf.iter().map(|&c| fit::logit(c)).collect();
+        let z = methods::par_map(&conf, |&c| fit::logit(c));
         Pairs {
             conf,
             outcome,
@@ -730,12 +730,17 @@ impl HeldOut {
         let (mut conf, mut outcome, mut brier, mut loss) = (vec![], vec![], vec![], vec![]);
         match prepared {
             Prepared::Binary { y, .. } => {
+                let js: Vec<usize> = (0..rows.len()).collect();
+                let per_row = methods::par_map(&js, |&j| {
+                    let (p, t) = (probs[j], y[rows[j]]);
+                    ((p - t as u8 as f64).powi(2), row_log_loss(p, t))
+                });
                 for (j, &i) in rows.iter().enumerate() {
                     let (p, t) = (probs[j], y[i]);
                     conf.push(p);
                     outcome.push(t as u8 as f64);
-                    brier.push((p - t as u8 as f64).powi(2));
-                    loss.push(row_log_loss(p, t));
+                    brier.push(per_row[j].0);
+                    loss.push(per_row[j].1);
                 }
             }
             Prepared::Multiclass { y, classes, .. } => {
@@ -844,10 +849,29 @@ pub fn fit(
     w: &[f64],
     bins: usize,
 ) -> std::result::Result<Calibrator, crate::metrics::Undefined> {
+    fit_hinted(prepared, method, w, bins, &[])
+}
+
+/// [`fit`], warm-started from calibrators already fitted on the same rows.
+pub fn fit_hinted(
+    prepared: &Prepared,
+    method: Method,
+    w: &[f64],
+    bins: usize,
+    hints: &[Calibrator],
+) -> std::result::Result<Calibrator, crate::metrics::Undefined> {
     match prepared {
         Prepared::Binary { y, p, .. } => {
             let yf: Vec<f64> = y.iter().map(|&b| b as u8 as f64).collect();
-            methods::fit_binary(method, p, &yf, w, bins).map(|map| Calibrator::Binary { map })
+            let maps: Vec<&methods::BinaryMap> = hints
+                .iter()
+                .filter_map(|h| match h {
+                    Calibrator::Binary { map } => Some(map),
+                    _ => None,
+                })
+                .collect();
+            methods::fit_binary_hinted(method, p, &yf, w, bins, &maps)
+                .map(|map| Calibrator::Binary { map })
         }
         Prepared::Multiclass {
             y, probs, classes, ..
@@ -976,47 +1000,94 @@ pub fn recalibrate(
     }
     let before_probs = scores_of(prepared, &heldout);
     let before = HeldOut::new(prepared, &heldout, &before_probs, bins);
-    let calib_w: Vec<f64> = calib_mask.iter().map(|&b| b as u8 as f64).collect();
-    // Fit and apply each method.
+    // The calibration rows as their own (smaller) set: each fit then passes
+    // over them alone.
+    let calib_rows: Vec<usize> = (0..n).filter(|&i| calib_mask[i]).collect();
+    let calib_set = subset(prepared, &calib_rows);
+    let calib_w = vec![1.0; calib_rows.len()];
+    // Fit and apply each method. Temperature → Platt → beta form a chain
+    // (each warm-starts from the one before); isotonic and histogram stand
+    // alone. Independent groups run in parallel; every result is the same
+    // whatever the scheduling.
     type Fitted = std::result::Result<(Calibrator, HeldOut), String>;
-    let mut fitted: Vec<(Method, Fitted)> = Vec::new();
-    for (mi, &method) in methods_to_fit.iter().enumerate() {
-        progress(Progress {
-            stage: "recalibration",
-            done: mi as u64,
-            total: methods_to_fit.len() as u64,
-        });
-        let result = (|| -> std::result::Result<(Calibrator, HeldOut), String> {
-            let final_cal = fit(prepared, method, &calib_w, bins).map_err(|u| u.0.to_owned())?;
-            let after_probs = match &fold_of {
-                None => apply_rows(prepared, &final_cal, &heldout)?,
-                Some((folds, k)) => {
-                    // Cross-fitting: rows of fold f get the map fitted without fold f.
-                    let width = match prepared {
-                        Prepared::Multiclass { classes, .. } => classes.len(),
-                        _ => 1,
-                    };
-                    let mut out = vec![0.0; n * width];
-                    for f in 0..*k {
-                        let w: Vec<f64> = folds.iter().map(|&g| (g != f) as u8 as f64).collect();
-                        let cal = fit(prepared, method, &w, bins)
-                            .map_err(|u| format!("fold {}: {}", f + 1, u.0))?;
-                        let rows: Vec<usize> = (0..n).filter(|&i| folds[i] == f).collect();
-                        let v = apply_rows(prepared, &cal, &rows)?;
-                        for (j, &i) in rows.iter().enumerate() {
-                            out[i * width..(i + 1) * width]
-                                .copy_from_slice(&v[j * width..(j + 1) * width]);
+    let width = match prepared {
+        Prepared::Multiclass { classes, .. } => classes.len(),
+        _ => 1,
+    };
+    let run_group = |group: &[Method]| -> Vec<(Method, Fitted)> {
+        let mut final_hints: Vec<Calibrator> = Vec::new();
+        let mut fold_hints: Vec<Vec<Calibrator>> = match &fold_of {
+            Some((_, k)) => vec![Vec::new(); *k],
+            None => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for &method in group {
+            let result = (|| -> Fitted {
+                let final_cal = fit_hinted(&calib_set, method, &calib_w, bins, &final_hints)
+                    .map_err(|u| u.0.to_owned())?;
+                let after_probs = match &fold_of {
+                    None => apply_rows(prepared, &final_cal, &heldout)?,
+                    Some((folds, k)) => {
+                        // Cross-fitting: rows of fold f get the map fitted without fold f.
+                        let mut all = vec![0.0; n * width];
+                        for f in 0..*k {
+                            let w: Vec<f64> =
+                                folds.iter().map(|&g| (g != f) as u8 as f64).collect();
+                            let cal = fit_hinted(prepared, method, &w, bins, &fold_hints[f])
+                                .map_err(|u| format!("fold {}: {}", f + 1, u.0))?;
+                            let rows: Vec<usize> = (0..n).filter(|&i| folds[i] == f).collect();
+                            let v = apply_rows(prepared, &cal, &rows)?;
+                            for (j, &i) in rows.iter().enumerate() {
+                                all[i * width..(i + 1) * width]
+                                    .copy_from_slice(&v[j * width..(j + 1) * width]);
+                            }
+                            fold_hints[f].push(cal);
                         }
+                        all
                     }
-                    out
-                }
-            };
-            Ok((
-                final_cal,
-                HeldOut::new(prepared, &heldout, &after_probs, bins),
-            ))
-        })();
-        fitted.push((method, result));
+                };
+                Ok((
+                    final_cal,
+                    HeldOut::new(prepared, &heldout, &after_probs, bins),
+                ))
+            })();
+            if let Ok((cal, _)) = &result {
+                final_hints.push(cal.clone());
+            }
+            out.push((method, result));
+        }
+        out
+    };
+    let chain: Vec<Method> = [Method::Temperature, Method::Platt, Method::Beta]
+        .into_iter()
+        .filter(|m| methods_to_fit.contains(m))
+        .collect();
+    let mut groups: Vec<Vec<Method>> = vec![chain];
+    for m in methods_to_fit {
+        if !groups[0].contains(m) && !groups.iter().any(|g| g.contains(m)) {
+            groups.push(vec![*m]);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    progress(Progress {
+        stage: "recalibration",
+        done: 0,
+        total: methods_to_fit.len() as u64,
+    });
+    #[cfg(feature = "parallel")]
+    let results: Vec<Vec<(Method, Fitted)>> = {
+        use rayon::prelude::*;
+        groups.par_iter().map(|g| run_group(g)).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let results: Vec<Vec<(Method, Fitted)>> = groups.iter().map(|g| run_group(g)).collect();
+    let mut by_method: Vec<(Method, Fitted)> = results.into_iter().flatten().collect();
+    // Back to the order asked for.
+    let mut fitted: Vec<(Method, Fitted)> = Vec::new();
+    for m in methods_to_fit {
+        if let Some(pos) = by_method.iter().position(|(x, _)| x == m) {
+            fitted.push(by_method.swap_remove(pos));
+        }
     }
     progress(Progress {
         stage: "recalibration",
