@@ -123,6 +123,87 @@ export interface CalibrationResult {
   };
 }
 
+/** Where `evaluateModel` runs the model. */
+export type Device =
+  /** WebGPU when the environment offers an adapter, else the CPU (with a report warning saying why). */
+  | 'auto'
+  /** WebGPU, or an error where there is none (Node, a browser without an adapter). */
+  | 'gpu'
+  /** The CPU (burn's flex backend, in WebAssembly). */
+  | 'cpu';
+
+/**
+ * Settings of `evaluateModel`: those of `evaluate` without `scores` (the
+ * model's output is what is evaluated), plus how to run the model. Only
+ * `label` is required.
+ */
+export interface ModelConfig extends Omit<Config, 'scores'> {
+  /**
+   * The numeric columns fed to the model, in its input order. Default: the
+   * numeric columns besides the label, in file order; when their count is not
+   * the model's input width, without score-like names (`p_*`, `prob*`,
+   * `pred*`, `score*`, `yhat*`, `logit*`, `p`); an error when that does not fit
+   * either.
+   */
+  features?: string[];
+  /** The output to evaluate. Default: `probabilities` (or a similar name), else the first floating-point output. */
+  output?: string;
+  /** Class names of the output's columns, in order. Default: the label's distinct values, sorted (numbers numerically). */
+  classes?: string[];
+  /** Rows per model call. Default 1024. */
+  batchSize?: number;
+  /** Default `auto`. */
+  device?: Device;
+  /** The model file's name, for the report. Default `model.onnx`. */
+  modelName?: string;
+}
+
+/** A graph input or output. */
+export interface TensorInfo {
+  name: string;
+  /** ONNX element type, e.g. `float32`, `int64`. */
+  dtype: string;
+  /** Dimensions; `null` for a dynamic one (e.g. the batch). */
+  shape: (number | null)[];
+}
+
+/** What `inspectModel` reads from an ONNX file. */
+export interface ModelInfo {
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  /** [operator, number of nodes] pairs. */
+  ops: [string, number][];
+  /** [domain, version] operator-set imports, e.g. `['ai.onnx', 17]`. */
+  opsets: [string, number][];
+  /** Size of the file. */
+  bytes: number;
+  /** SHA-256 of the file, lowercase hex. */
+  sha256: string;
+}
+
+/** The report's `model` section: the model that produced the scores, and how it ran (schema ≥ 1.2). */
+export interface ModelRun {
+  /** The model file's name (its SHA-256 is in `provenance.inputs`, role `model`). */
+  name: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  opsets: [string, number][];
+  ops: [string, number][];
+  /** The feature columns fed to the model, in order. */
+  features: string[];
+  /** The output evaluated, and its number of columns. */
+  output: string;
+  output_width: number;
+  /** Class names given to the output's columns (classification). */
+  classes?: string[];
+  /** What ran it: `CPU (flex)` or `WebGPU: <adapter>`. */
+  device: string;
+  batch_size: number;
+  rows: number;
+  /** Seconds spent in the model (device set-up and shader compilation included). */
+  seconds: number;
+}
+
 /** Progress of a running evaluation (or calibration). */
 export interface Progress {
   /**
@@ -130,9 +211,10 @@ export interface Progress {
    * `calibrate`: `calibration bootstrap` (resamples drawn for the calibration
    * scores' intervals), `recalibration` (methods fitted), `recalibration
    * bootstrap` (resamples drawn for the held-out comparison), `slices`
-   * (slice groups analysed).
+   * (slice groups analysed). With `evaluateModel`: `model` (rows run through
+   * the model).
    */
-  stage: 'read' | 'bootstrap' | 'calibration bootstrap' | 'recalibration' | 'recalibration bootstrap' | 'slices';
+  stage: 'read' | 'model' | 'bootstrap' | 'calibration bootstrap' | 'recalibration' | 'recalibration bootstrap' | 'slices';
   done: number;
   /** 0 when unknown. */
   total: number;
@@ -227,7 +309,7 @@ export interface Evaluation {
 }
 
 export interface InputFile {
-  /** What the input was used as (`data`, or `table` for `{column: values}` input). */
+  /** What the input was used as (`data`; `table` for `{column: values}` input; `model`; `calibrator`). */
   role: string;
   name: string;
   /** SHA-256 of the bytes (of a canonical form, for a table), lowercase hex. */
@@ -255,6 +337,14 @@ export interface Provenance {
       max_curve_points: number;
     };
     delimiter?: string;
+    /** A model run's settings as given (`null`: chosen automatically; schema ≥ 1.2). */
+    model?: {
+      features: string[] | null;
+      output: string | null;
+      batch_size: number;
+      classes: string[] | null;
+      device: Device;
+    };
   };
   seed: number;
 }
@@ -270,6 +360,8 @@ export interface Report {
   calibration?: CalibrationResult;
   /** A saved calibrator applied before evaluation (schema ≥ 1.1). */
   applied_calibrator?: { method: CalibrationMethod; summary: string; fitted_on: Record<string, unknown> };
+  /** Present when `evaluateModel` ran an ONNX model (schema ≥ 1.2). */
+  model?: ModelRun;
 }
 
 export interface ColumnInfo {
@@ -316,6 +408,30 @@ export function calibrate(
   config: Config,
   options?: EvaluateOptions,
 ): Promise<{ report: Report; calibrators: Partial<Record<CalibrationMethod, string>> }>;
+
+/**
+ * Run an ONNX model (its bytes) over the data and evaluate its output: the
+ * report of `evaluate`, with a `model` section. With `config.calibration`,
+ * the calibration analysis too, and the result is `calibrate`'s. Rejects with
+ * a one-line `Error` for a file that is not ONNX, truncated, uses an
+ * operator the runtime lacks (named with its node), is over 512 MiB, or does
+ * not fit the data (feature count, unknown output, missing values…).
+ */
+export function evaluateModel(
+  input: Blob | string | Uint8Array | ArrayBuffer,
+  model: Uint8Array | ArrayBuffer,
+  config: ModelConfig & { calibration: CalibrationOptions },
+  options?: EvaluateOptions,
+): Promise<{ report: Report; calibrators: Partial<Record<CalibrationMethod, string>> }>;
+export function evaluateModel(
+  input: Blob | string | Uint8Array | ArrayBuffer,
+  model: Uint8Array | ArrayBuffer,
+  config: ModelConfig,
+  options?: EvaluateOptions,
+): Promise<Report>;
+
+/** A model's inputs, outputs, operators, opsets, size and SHA-256 (the model is parsed, not run). */
+export function inspectModel(model: Uint8Array | ArrayBuffer): Promise<ModelInfo>;
 
 /** A complete, self-contained HTML document (inline CSS and SVG plots, no scripts). */
 export function renderHtml(report: Report | string): Promise<string>;

@@ -1,6 +1,7 @@
 // Assay's page: UI only. Every byte of the user's file is read and evaluated
-// in a Web Worker (worker.js) by the WebAssembly engine; this thread only
-// posts the File handle and shows what comes back.
+// in a Web Worker (worker.js) by the WebAssembly engine, and a model is run
+// there too (WebGPU or CPU); this thread only posts the File handle (and a
+// model's bytes, transferred) and shows what comes back.
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,16 +11,33 @@ const els = {
   file: $('file'),
   demo: $('demo'),
   fileInfo: $('file-info'),
+  modelDrop: $('model-drop'),
+  modelFile: $('model-file'),
+  modelCard: $('model-card'),
+  modelName: $('model-name'),
+  modelDetails: $('model-details'),
+  modelRemove: $('model-remove'),
   form: $('mapping'),
   label: $('label'),
+  scoresField: $('scores-field'),
   scores: $('scores'),
   picked: $('picked'),
+  modelFields: $('model-fields'),
+  features: $('features'),
+  featuresNote: $('features-note'),
+  featuresPicked: $('features-picked'),
+  featuresClear: $('features-clear'),
+  featuresGuess: $('features-guess'),
+  output: $('output'),
+  device: $('device'),
+  classes: $('classes'),
   task: $('task'),
   positive: $('positive'),
   threshold: $('threshold'),
   bootstrap: $('bootstrap'),
   seed: $('seed'),
   logits: $('logits'),
+  logitsText: $('logits-text'),
   calibrate: $('calibrate'),
   calibrationOptions: $('calibration-options'),
   methods: $('methods'),
@@ -47,9 +65,11 @@ const els = {
   placeholder: $('placeholder'),
   report: $('report'),
   downloads: $('downloads'),
+  runDevice: $('run-device'),
 };
 
 const DEMO_URL = new URL('./demo/demo.csv', import.meta.url);
+const DEMO_MODEL_URL = new URL('./demo/demo_model.onnx', import.meta.url);
 
 const state = {
   file: null, // the File being evaluated
@@ -57,9 +77,14 @@ const state = {
   report: null, // report JSON (string) of the last successful run
   reportName: 'report',
   demoFile: null, // the demo, kept once fetched: the page works offline afterwards
+  demoModel: null, // the demo's model (a File over the fetched bytes), likewise
+  model: null, // {file, info (inspectModel's), width (features per row, or null), demo}: runs the model when set
+  features: [], // model mode: the chosen feature columns, in the model's input order
+  featuresEdited: false, // whether the user changed the guessed features
   busy: false,
   calibrators: null, // {methods: [fitted method, in report order], best, texts: {method: calibrator file text}} of the last run
   calibrator: null, // {name, text}: a saved calibrator applied to the scores of later runs
+  adapter: null, // the browser's description of the WebGPU adapter of the last model run, if it ran there
 };
 
 // ---------------------------------------------------------------- worker
@@ -121,12 +146,13 @@ class Engine {
     }
   }
 
-  request(type, payload = {}, onProgress) {
+  /** `transfer`: ArrayBuffers handed to the worker (no copy; unusable here afterwards). */
+  request(type, payload = {}, onProgress, transfer = []) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (!this.worker) this.start();
       this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ id, type, ...payload });
+      this.worker.postMessage({ id, type, ...payload }, transfer);
     });
   }
 }
@@ -141,6 +167,11 @@ const FLAG_HINTS = [
   [/--logits\b/, 'On this page: tick “Scores are logits”.'],
   [/--positive\b/, 'On this page: type the class in “Positive class”.'],
   [/calibration applies to classification/, 'On this page: untick “Analyse calibration”.'],
+  [/--features\b|features per row/, 'On this page: tick the model’s features under “Features”, in its input order.'],
+  [/--output\b|unknown output '/, 'On this page: choose the output under “Model output”.'],
+  [/--classes\b/, 'On this page: type them in “Output classes”, in the order of the output’s columns.'],
+  [/zipmap=False/, 'In Python: skl2onnx.to_onnx(model, X, options={id(model): {"zipmap": False}}).'],
+  [/no WebGPU|no usable GPU adapter/, 'On this page: choose “Auto” or “CPU” under “Run on”.'],
 ];
 
 function showError(message) {
@@ -164,6 +195,8 @@ function clearError() {
 
 const STAGES = {
   read: 'Reading the file',
+  'model-load': 'Reading the model',
+  model: 'Running the model',
   bootstrap: 'Bootstrap resamples',
   inspect: 'Looking at the columns',
   render: 'Rendering',
@@ -180,7 +213,10 @@ function showProgress(p) {
     els.progress.max = p.total;
     els.progress.value = p.done;
     const pct = Math.floor((100 * p.done) / p.total);
-    const detail = p.stage === 'read' ? `${formatBytes(p.done)} of ${formatBytes(p.total)}` : `${p.done.toLocaleString()} of ${p.total.toLocaleString()}`;
+    const detail =
+      p.stage === 'read'
+        ? `${formatBytes(p.done)} of ${formatBytes(p.total)}`
+        : `${p.done.toLocaleString()} of ${p.total.toLocaleString()}${p.stage === 'model' ? ' rows' : ''}`;
     els.stage.textContent = `${name} — ${detail} (${pct}%)`;
   } else {
     els.progress.removeAttribute('value'); // indeterminate
@@ -206,6 +242,9 @@ function setBusy(busy) {
   els.demo.disabled = busy;
   els.file.disabled = busy;
   els.drop.classList.toggle('disabled', busy);
+  els.modelFile.disabled = busy;
+  els.modelDrop.classList.toggle('disabled', busy);
+  els.modelRemove.disabled = busy;
   els.calibratorFile.disabled = busy;
   els.calibratorPick.classList.toggle('disabled', busy);
   els.results.setAttribute('aria-busy', String(busy));
@@ -223,6 +262,9 @@ function clearResults() {
   state.calibrators = null;
   els.report.replaceChildren();
   els.downloads.hidden = true;
+  els.runDevice.hidden = true;
+  els.runDevice.textContent = '';
+  els.runDevice.removeAttribute('data-device');
   els.placeholder.hidden = false;
   els.results.removeAttribute('data-state');
 }
@@ -278,9 +320,209 @@ function fillForm(inspection) {
   updateTaskFields();
   els.form.hidden = false;
   updatePicked();
+  applyMode(true);
   // Bring the first chosen score column into view inside its list.
   const first = els.scores.querySelector('input:checked');
   if (first) els.scores.scrollTop = Math.max(0, first.closest('label').offsetTop - 8);
+}
+
+// ---------------------------------------------------------------- model mode
+
+/** Show the fields of the current mode (with a model, or a predictions file); `reset`: pre-fill them. */
+function applyMode(reset) {
+  const model = state.model;
+  if (!state.inspection) return;
+  els.scoresField.hidden = model !== null;
+  els.modelFields.hidden = model === null;
+  els.logitsText.textContent = model ? 'Outputs are logits' : 'Scores are logits';
+  if (!reset) return;
+  if (model) {
+    fillModelFields();
+  } else {
+    const { guess } = state.inspection;
+    els.task.value = guess.task || 'auto';
+    els.logits.checked = false;
+    els.calibrate.checked = guess.task === 'binary' || guess.task === 'multiclass';
+  }
+  lastTask = els.task.value;
+  updateTaskFields();
+}
+
+// Names of columns that hold a model's scores rather than its features (the engine's list).
+const SCORE_PREFIXES = ['p_', 'prob', 'pred', 'score', 'yhat', 'y_hat', 'logit'];
+const looksLikeScore = (name) => {
+  const l = name.toLowerCase();
+  return l === 'p' || SCORE_PREFIXES.some((p) => l.startsWith(p));
+};
+
+/** Features per row of a model with one `[N, k]` input: k; otherwise null (unknown). */
+function inputWidth(info) {
+  if (info.inputs.length !== 1) return null;
+  const shape = info.inputs[0].shape;
+  const last = shape.length >= 2 ? shape[shape.length - 1] : null;
+  return typeof last === 'number' && last > 0 ? last : null;
+}
+
+/** The output evaluated by default (the engine's rule): `probabilities` or the first float output. */
+function defaultOutput(outputs) {
+  const float = (o) => /^(float|double|bfloat)/.test(o.dtype);
+  const named = ['probabilities', 'probability', 'output_probability', 'probs', 'proba'];
+  const o = outputs.find((x) => float(x) && named.includes(x.name.toLowerCase())) || outputs.find(float) || outputs[0];
+  return o ? o.name : '';
+}
+
+const shapeText = (shape) => `[${shape.map((d) => (typeof d === 'number' ? d : d === null ? 'N' : String(d))).join(', ')}]`;
+
+function fillModelFields() {
+  const { info } = state.model;
+  els.output.replaceChildren(...info.outputs.map((o) => option(o.name, `${o.name} (${o.dtype} ${shapeText(o.shape)})`)));
+  els.output.value = defaultOutput(info.outputs);
+  els.classes.value = '';
+  guessFeatures();
+  // The model's output decides the task; calibration is on for a classifier.
+  els.task.value = 'auto';
+  els.logits.checked = false;
+  const out = info.outputs.find((o) => o.name === els.output.value);
+  const k = out && out.shape.length >= 2 ? out.shape[out.shape.length - 1] : null;
+  const label = state.inspection.columns.find((c) => c.name === els.label.value);
+  els.calibrate.checked = (typeof k === 'number' && k >= 2) || Boolean(label && (label.type === 'categorical' || label.distinct === 2));
+}
+
+/**
+ * Pre-fill the features as the engine guesses them: the numeric columns
+ * besides the label, in file order; when their count is not the model's input
+ * width, without score-like columns (p_*, prob*, pred*, score*…). When that
+ * does not fit either, say so and let the user pick them in order.
+ */
+function guessFeatures() {
+  const label = els.label.value;
+  const numeric = state.inspection.columns.filter((c) => c.type === 'numeric' && c.name !== label).map((c) => c.name);
+  const w = state.model.width;
+  let chosen = numeric;
+  let note = '';
+  if (w !== null && numeric.length !== w) {
+    const without = numeric.filter((n) => !looksLikeScore(n));
+    if (without.length === w) {
+      chosen = without;
+      const left = numeric.filter(looksLikeScore);
+      note = `Left out ${left.map((n) => `“${n}”`).join(', ')}: ${left.length === 1 ? 'it looks' : 'they look'} like a model’s scores, not features.`;
+    } else if (numeric.length > w) {
+      chosen = [];
+      note = `The model reads ${w} features per row, but the file has ${numeric.length} numeric columns besides the label: tick the model’s ${w} features in its input order.`;
+    } else {
+      note = `The model reads ${w} features per row, but the file has only ${numeric.length} numeric column${numeric.length === 1 ? '' : 's'} besides the label.`;
+    }
+  }
+  state.features = chosen;
+  state.featuresEdited = false;
+  els.featuresNote.textContent = note;
+  els.featuresNote.hidden = note === '';
+  els.featuresNote.classList.toggle('bad', note !== '' && chosen.length !== w);
+  renderFeatures();
+}
+
+/** The feature checklist: every column but the label (text columns cannot be features). */
+function renderFeatures() {
+  const label = els.label.value;
+  state.features = state.features.filter((f) => f !== label);
+  els.features.replaceChildren(
+    ...state.inspection.columns
+      .filter((c) => c.name !== label)
+      .map((c, i) => {
+        const row = document.createElement('label');
+        row.className = 'check';
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.name = 'features';
+        box.value = c.name;
+        box.id = `feature-${i}`;
+        box.checked = state.features.includes(c.name);
+        box.disabled = c.type !== 'numeric';
+        const ord = document.createElement('b');
+        ord.className = 'ord';
+        const name = document.createElement('span');
+        name.textContent = c.name;
+        const small = document.createElement('small');
+        small.textContent = c.type === 'numeric' ? (c.min !== undefined ? `${fmtShort(c.min)} … ${fmtShort(c.max)}` : '') : 'text';
+        if (c.type !== 'numeric') row.title = 'Not numeric: a model takes numbers (encode this column first)';
+        row.append(box, ord, name, small);
+        return row;
+      }),
+  );
+  updateFeatures();
+}
+
+/** Order badges and the "chosen" line of the features. */
+function updateFeatures() {
+  for (const box of els.features.querySelectorAll('input')) {
+    const at = state.features.indexOf(box.value);
+    box.checked = at >= 0;
+    box.nextElementSibling.textContent = at >= 0 ? String(at + 1) : '';
+  }
+  const n = state.features.length;
+  const w = state.model ? state.model.width : null;
+  els.featuresPicked.classList.toggle('bad', w !== null && n !== w);
+  if (n === 0) {
+    els.featuresPicked.textContent = w !== null ? `No feature chosen; the model reads ${w} per row.` : 'No feature chosen.';
+    return;
+  }
+  // A long list: its head (the numbers in the list show every position).
+  const SHOWN = 16;
+  const strong = document.createElement('strong');
+  strong.textContent = n > SHOWN ? `${state.features.slice(0, SHOWN - 4).join(', ')}, … ${state.features.slice(-2).join(', ')}` : state.features.join(', ');
+  const count = w !== null ? `${n} of ${w}` : String(n);
+  els.featuresPicked.replaceChildren(`Chosen (${count}), in this order: `, strong);
+}
+
+function shortHash(h) {
+  return typeof h === 'string' ? h.slice(0, 8) : '';
+}
+
+/** The model card: inputs, outputs, operators, opsets, size. */
+function showModel() {
+  const m = state.model;
+  els.modelDrop.hidden = m !== null;
+  els.modelCard.hidden = m === null;
+  if (m === null) {
+    els.modelName.textContent = '';
+    els.modelName.title = '';
+    els.modelDetails.replaceChildren();
+    return;
+  }
+  const { info, file } = m;
+  els.modelName.textContent = file.name;
+  els.modelName.title = `${file.name} — SHA-256 ${info.sha256}`;
+  const tensors = (list) =>
+    list.map((t) => {
+      const line = document.createElement('div');
+      const code = document.createElement('code');
+      code.textContent = t.name;
+      line.append(code, ` ${t.dtype} ${shapeText(t.shape)}`);
+      return line;
+    });
+  const nodes = info.ops.reduce((sum, [, n]) => sum + n, 0);
+  const ops = document.createElement('span');
+  ops.textContent = `${nodes.toLocaleString()} node${nodes === 1 ? '' : 's'}, ${info.ops.length} operator type${info.ops.length === 1 ? '' : 's'}`;
+  const opList = document.createElement('small');
+  opList.className = 'ops';
+  opList.textContent = info.ops.map(([op, n]) => (n > 1 ? `${op} ×${n}` : op)).join(', ');
+  const rows = [
+    ['Inputs', tensors(info.inputs)],
+    ['Outputs', tensors(info.outputs)],
+    ['Operators', [ops, opList]],
+    ['Opsets', [info.opsets.map(([d, v]) => `${d} ${v}`).join(', ')]],
+    ['Size', [`${formatBytes(info.bytes)} · SHA-256 ${shortHash(info.sha256)}…`]],
+  ];
+  els.modelDetails.replaceChildren(
+    ...rows.flatMap(([term, content]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.dataset.field = term.toLowerCase();
+      dd.append(...content);
+      return [dt, dd];
+    }),
+  );
 }
 
 function updatePicked() {
@@ -391,16 +633,27 @@ const MAX_BOOTSTRAP = 100_000;
 
 /** The configuration the form describes. Throws a readable Error when it is incomplete. */
 function formConfig() {
-  const scores = [...els.scores.querySelectorAll('input:checked')].map((b) => b.value);
   if (!els.label.value) throw new Error('choose the label column');
-  if (scores.length === 0) throw new Error('choose at least one score column');
-  const config = {
-    label: els.label.value,
-    scores,
-    bootstrap: intField(els.bootstrap, 'bootstrap resamples', MAX_BOOTSTRAP),
-    seed: intField(els.seed, 'seed'),
-    logits: els.logits.checked && !els.logits.disabled,
-  };
+  const config = { label: els.label.value };
+  if (state.model) {
+    // The model's settings: evaluateModel's config (no score columns).
+    const w = state.model.width;
+    if (state.features.length === 0) {
+      throw new Error(`choose the features the model reads${w !== null ? ` (${w} per row)` : ''}, in its input order`);
+    }
+    config.features = [...state.features];
+    if (els.output.value) config.output = els.output.value;
+    config.device = els.device.value;
+    const classes = els.classes.value.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    if (classes.length) config.classes = classes;
+  } else {
+    const scores = [...els.scores.querySelectorAll('input:checked')].map((b) => b.value);
+    if (scores.length === 0) throw new Error('choose at least one score column');
+    config.scores = scores;
+  }
+  config.bootstrap = intField(els.bootstrap, 'bootstrap resamples', MAX_BOOTSTRAP);
+  config.seed = intField(els.seed, 'seed');
+  config.logits = els.logits.checked && !els.logits.disabled;
   if (els.task.value !== 'auto') config.task = els.task.value;
   if (!els.positive.disabled && els.positive.value !== '') config.positive = els.positive.value;
   if (!els.threshold.disabled && els.threshold.value.trim() !== '') {
@@ -441,17 +694,36 @@ function calibrationConfig(seed) {
 
 // ---------------------------------------------------------------- actions
 
-/** A new file: inspect its first rows and show the column form. */
-async function loadFile(file) {
+/** Run `work` as one operation of the page: controls disabled meanwhile, one outcome counted. */
+async function operation(work) {
   if (state.busy) return false;
   clearError();
+  setBusy(true);
+  try {
+    return await work();
+  } finally {
+    hideProgress();
+    setBusy(false);
+  }
+}
+
+/** A new file: inspect its first rows and show the column form. */
+function loadFile(file) {
+  return operation(() => inspectFile(file));
+}
+
+async function inspectFile(file) {
   clearResults();
+  // The demo's model goes with the demo's data; a model of the user's own stays for their next file.
+  if (state.model && state.model.demo && file !== state.demoFile) {
+    state.model = null;
+    showModel();
+  }
   state.file = file;
   state.inspection = null;
   els.form.hidden = true;
   els.fileInfo.hidden = false;
   els.fileInfo.textContent = `${file.name} — ${formatBytes(file.size)}`;
-  setBusy(true);
   showProgress({ stage: 'inspect', done: 0, total: 0 });
   try {
     const { inspection } = await engine.request('inspect', { file });
@@ -464,10 +736,50 @@ async function loadFile(file) {
   } catch (err) {
     showError(err.message);
     return false;
-  } finally {
-    hideProgress();
-    setBusy(false);
   }
+}
+
+// The engine refuses larger models (and reading one into memory first would be wasted).
+const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+
+/** A new model: look at it (in the worker) and switch the form to running it. */
+function loadModel(file) {
+  return operation(() => inspectModelFile(file, false));
+}
+
+async function inspectModelFile(file, demo) {
+  clearResults(); // a report of the previous model (or of none) does not describe this one
+  state.model = null;
+  showModel();
+  try {
+    if (file.size > MAX_MODEL_BYTES) {
+      // The engine's words for the same refusal.
+      throw new Error(
+        `model is ${file.size} bytes (${(file.size / 1048576).toFixed(1)} MiB), over the limit of ${MAX_MODEL_BYTES} bytes (${(MAX_MODEL_BYTES / 1048576).toFixed(1)} MiB)`,
+      );
+    }
+    showProgress({ stage: 'model-load', done: 0, total: 0 });
+    const bytes = await file.arrayBuffer();
+    const { model: info } = await engine.request('inspectModel', { model: bytes }, undefined, [bytes]);
+    state.model = { file, info, width: inputWidth(info), demo };
+    showModel();
+    applyMode(true);
+    return true;
+  } catch (err) {
+    applyMode(true); // back to evaluating score columns
+    showError(`${file.name}: ${err.message}`);
+    return false;
+  }
+}
+
+function removeModel() {
+  if (state.busy || state.model === null) return;
+  clearError();
+  clearResults();
+  state.model = null;
+  showModel();
+  applyMode(true);
+  markDone();
 }
 
 /** Evaluate the current file with `config`; shows the report or the error. */
@@ -484,9 +796,19 @@ async function run(config) {
   const started = performance.now();
   try {
     const full = { ...config, fileName: state.file.name, producer: 'assay-web' };
-    // With calibration settings, `calibrate` (a superset of `evaluate`).
-    const type = config.calibration !== undefined ? 'calibrate' : 'evaluate';
-    const { report, fragment, calibrators } = await engine.request(type, { file: state.file, config: full }, showProgress);
+    let answer;
+    if (state.model) {
+      // The model's bytes, read afresh and handed over (transferred, not copied) to the worker.
+      full.modelName = state.model.file.name;
+      const model = await state.model.file.arrayBuffer();
+      answer = await engine.request('evaluateModel', { file: state.file, model, config: full }, showProgress, [model]);
+    } else {
+      // With calibration settings, `calibrate` (a superset of `evaluate`).
+      const type = config.calibration !== undefined ? 'calibrate' : 'evaluate';
+      answer = await engine.request(type, { file: state.file, config: full }, showProgress);
+    }
+    const { report, fragment, calibrators, adapter } = answer;
+    state.adapter = adapter || null;
     state.report = report;
     state.calibrators = calibrators && calibrators.methods.length ? calibrators : null;
     state.reportName = state.file.name.replace(/\.[^.]+$/, '') || 'report';
@@ -536,11 +858,51 @@ function showReport(fragment, ms) {
     td.replaceChildren(details);
   }
   addCalibratorSave();
+  showModelRun();
   els.placeholder.hidden = true;
   els.downloads.hidden = false;
   els.results.dataset.state = 'done';
   els.results.dataset.ms = String(Math.round(ms));
   els.results.scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+/**
+ * A model run: the device it ran on, prominently (a badge by the title, from
+ * the report's model section), and the renderer's "Model … run on …" line at
+ * the top of the report rather than below the class table.
+ */
+function showModelRun() {
+  let model = null;
+  try {
+    model = JSON.parse(state.report).model || null;
+  } catch {
+    // The report is the engine's JSON; unreadable means no badge.
+  }
+  const line = els.report.querySelector('p.model-run');
+  if (line) {
+    const section = line.closest('section') || els.report;
+    const top = section.querySelector(':scope > p.sub');
+    if (top && top !== line) top.after(line);
+  }
+  if (!model || typeof model.device !== 'string') return;
+  const gpu = /^WebGPU\b/.test(model.device);
+  // Browsers do not tell wgpu the adapter's name ("WebGPU: 0 0"): say what the browser says instead.
+  let shown = model.device;
+  const a = state.adapter;
+  if (gpu && a && /^WebGPU:?\s*(0 0)?\s*$/.test(model.device)) {
+    const name = [a.vendor, a.architecture, a.device, a.description].filter((x) => x).join(' ');
+    shown = `WebGPU: ${name || 'unnamed adapter'}${a.fallback ? ' (software fallback)' : ''}`;
+  }
+  els.runDevice.replaceChildren(`Ran on `);
+  const strong = document.createElement('strong');
+  strong.textContent = shown;
+  els.runDevice.append(strong);
+  if (typeof model.seconds === 'number') els.runDevice.append(` · ${model.seconds.toFixed(model.seconds < 10 ? 2 : 1)} s`);
+  els.runDevice.dataset.device = model.device;
+  els.runDevice.dataset.seconds = String(model.seconds);
+  els.runDevice.classList.toggle('gpu', gpu);
+  els.runDevice.title = `The model ran on ${shown}${shown !== model.device ? ` (the report says “${model.device}”)` : ''}: ${model.rows.toLocaleString()} rows in batches of ${model.batch_size.toLocaleString()}, ${model.seconds} s`;
+  els.runDevice.hidden = false;
 }
 
 /** Under the recalibration table: save one of the fitted calibrators. */
@@ -576,21 +938,36 @@ function addCalibratorSave() {
   (table.closest('.table-scroll') || table).after(bar);
 }
 
-async function loadDemo({ autorun = false } = {}) {
-  if (state.busy) return;
-  clearError();
+/** The demo's data and model, fetched once (same origin) and kept in memory: offline afterwards. */
+async function fetchDemo() {
+  const get = async (url, what) => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not load the demo ${what} (HTTP ${res.status})`);
+    return res.blob();
+  };
   try {
-    if (!state.demoFile) {
-      const res = await fetch(DEMO_URL);
-      if (!res.ok) throw new Error(`could not load the demo data (HTTP ${res.status})`);
-      state.demoFile = new File([await res.blob()], 'demo.csv', { type: 'text/csv' });
-    }
+    const [csv, model] = await Promise.all([
+      state.demoFile ? null : get(DEMO_URL, 'data'),
+      state.demoModel ? null : get(DEMO_MODEL_URL, 'model'),
+    ]);
+    if (csv) state.demoFile = new File([csv], 'demo.csv', { type: 'text/csv' });
+    if (model) state.demoModel = new File([model], 'demo_model.onnx', { type: 'application/octet-stream' });
   } catch (err) {
-    showError(err instanceof TypeError ? 'could not load the demo data (is the page offline and not yet cached?)' : err.message);
-    markDone();
-    return;
+    throw err instanceof TypeError ? new Error('could not load the demo (is the page offline and not yet cached?)') : err;
   }
-  const ok = await loadFile(state.demoFile);
+}
+
+/** "Try the demo": the demo model and its data, as one operation; `autorun`: run it too. */
+async function loadDemo({ autorun = false } = {}) {
+  const ok = await operation(async () => {
+    try {
+      await fetchDemo();
+    } catch (err) {
+      showError(err.message);
+      return false;
+    }
+    return (await inspectModelFile(state.demoModel, true)) && (await inspectFile(state.demoFile));
+  });
   if (ok && autorun) await runForm();
 }
 
@@ -638,26 +1015,34 @@ async function downloadReport(format) {
 
 // ---------------------------------------------------------------- events
 
-els.file.addEventListener('change', () => {
-  const f = els.file.files && els.file.files[0];
-  if (f) loadFile(f);
-  els.file.value = ''; // choosing the same file again still fires 'change'
-});
+const isOnnx = (f) => /\.onnx$/i.test(f.name);
 
-for (const ev of ['dragenter', 'dragover']) {
-  els.drop.addEventListener(ev, (e) => {
+/** A drop zone with its file input: a chosen or dropped file goes to `load`. */
+function dropZone(zone, input, load) {
+  input.addEventListener('change', () => {
+    const f = input.files && input.files[0];
+    if (f) load(f);
+    input.value = ''; // choosing the same file again still fires 'change'
+  });
+  for (const ev of ['dragenter', 'dragover']) {
+    zone.addEventListener(ev, (e) => {
+      e.preventDefault();
+      if (!state.busy) zone.classList.add('over');
+    });
+  }
+  for (const ev of ['dragleave', 'drop']) {
+    zone.addEventListener(ev, () => zone.classList.remove('over'));
+  }
+  zone.addEventListener('drop', (e) => {
     e.preventDefault();
-    if (!state.busy) els.drop.classList.add('over');
+    const f = e.dataTransfer && e.dataTransfer.files[0];
+    if (f) load(f);
   });
 }
-for (const ev of ['dragleave', 'drop']) {
-  els.drop.addEventListener(ev, () => els.drop.classList.remove('over'));
-}
-els.drop.addEventListener('drop', (e) => {
-  e.preventDefault();
-  const f = e.dataTransfer && e.dataTransfer.files[0];
-  if (f) loadFile(f);
-});
+// The data zone passes a model (.onnx) on to the model; the model zone takes whatever it is given.
+dropZone(els.drop, els.file, (f) => (isOnnx(f) ? loadModel(f) : loadFile(f)));
+dropZone(els.modelDrop, els.modelFile, loadModel);
+els.modelRemove.addEventListener('click', removeModel);
 // A file dropped anywhere else must not make the browser navigate away.
 window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => e.preventDefault());
@@ -683,6 +1068,29 @@ els.calibratorRemove.addEventListener('click', () => {
   if (itsError) clearError();
 });
 els.scores.addEventListener('change', updatePicked);
+els.features.addEventListener('change', (e) => {
+  const box = e.target.closest('input[type=checkbox]');
+  if (!box) return;
+  // Ticked: the next input of the model; unticked: out, the rest move up.
+  state.features = state.features.filter((f) => f !== box.value);
+  if (box.checked) state.features.push(box.value);
+  state.featuresEdited = true;
+  updateFeatures();
+});
+els.featuresClear.addEventListener('click', () => {
+  state.features = [];
+  state.featuresEdited = true;
+  updateFeatures();
+});
+els.featuresGuess.addEventListener('click', () => {
+  if (state.model && state.inspection) guessFeatures();
+});
+els.label.addEventListener('change', () => {
+  if (!state.model || !state.inspection) return;
+  // The features are guessed without the label: guess again, unless the user chose them.
+  if (state.featuresEdited) renderFeatures();
+  else guessFeatures();
+});
 els.cancel.addEventListener('click', () => engine.stop('Cancelled.'));
 els.downloads.addEventListener('click', (e) => {
   const b = e.target.closest('button[data-format]');
@@ -692,6 +1100,8 @@ els.downloads.addEventListener('click', (e) => {
 // A small console/test hook: run the loaded file with an explicit configuration
 // (e.g. a column the form cannot offer); with `calibration` settings it runs
 // `calibrate`, otherwise `evaluate`. Results and errors show as usual.
+// With a model loaded, `run` runs it (evaluateModel's config: features,
+// output, device… and no scores).
 window.assay = Object.freeze({
   run: (config) => run(config),
   loadDemo: () => loadDemo(),

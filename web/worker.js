@@ -6,10 +6,17 @@
 //               {id, type: 'inspect', file}
 //               {id, type: 'evaluate', file, config}
 //               {id, type: 'calibrate', file, config}   (config.calibration: bins, methods, split, slice)
+//               {id, type: 'inspectModel', model: ArrayBuffer}   (transferred)
+//               {id, type: 'evaluateModel', file, model: ArrayBuffer, config}   (transferred; with
+//                                           config.calibration it calibrates too)
 //               {id, type: 'render', report: JSON string, format: 'html' | 'markdown' | 'fragment'}
 // Messages out: {id, type: 'progress', stage, done, total}
 //               {id, type: 'result', ...}   (evaluate: report, fragment; calibrate: also
-//                                           calibrators {methods, best, texts: {method: file text}})
+//                                           calibrators {methods, best, texts: {method: file text}};
+//                                           inspectModel: model {inputs, outputs, ops, opsets, bytes, sha256};
+//                                           evaluateModel: as evaluate, or calibrate with calibration;
+//                                           after a WebGPU run also adapter {vendor, architecture,
+//                                           device, description, fallback} as the browser describes it)
 //               {id, type: 'error', message, fatal}
 // `fatal` means the WebAssembly instance is no longer usable (a trap); the
 // page then replaces this worker.
@@ -19,7 +26,9 @@ import * as assay from '../pkg/index.js';
 let dead = false;
 
 function describe(err) {
-  if (err instanceof WebAssembly.RuntimeError) {
+  // A trap, bare or as the package names it (`fatal`: "internal error in the
+  // Assay engine: …"): this instance is unusable.
+  if (err instanceof WebAssembly.RuntimeError || (err && err.fatal === true)) {
     return {
       fatal: true,
       message: `Assay's engine crashed (${err.message || 'WebAssembly trap'}). This is a bug in Assay, not in your file; the engine has been restarted and the page still works.`,
@@ -46,26 +55,64 @@ function progressPoster(id) {
   };
 }
 
+/** The worker's answer to a run: the report as JSON, its HTML fragment, and the fitted calibrators. */
+async function answer(report, calibrators) {
+  const json = JSON.stringify(report, null, 2);
+  const fragment = await assay.renderHtmlFragment(json);
+  if (!calibrators) return { report: json, fragment };
+  const rc = report.calibration && report.calibration.recalibration;
+  // Fitted methods in the report's order, and the one judged best.
+  const methods = rc ? rc.methods.map((m) => m.method).filter((m) => typeof calibrators[m] === 'string') : [];
+  return { report: json, fragment, calibrators: { methods, best: (rc && rc.best) || null, texts: calibrators } };
+}
+
+// The browser's own description of its WebGPU adapter (asked once): the
+// engine's device name can be bare ("WebGPU: 0 0"), since browsers do not tell
+// wgpu the adapter's name.
+let adapter;
+async function adapterInfo() {
+  if (adapter !== undefined) return adapter;
+  adapter = null;
+  try {
+    const a = self.navigator.gpu ? await self.navigator.gpu.requestAdapter() : null;
+    const i = a && a.info;
+    if (i) {
+      adapter = {
+        vendor: i.vendor || '',
+        architecture: i.architecture || '',
+        device: i.device || '',
+        description: i.description || '',
+        fallback: Boolean(i.isFallbackAdapter ?? a.isFallbackAdapter),
+      };
+    }
+  } catch {
+    // No description: the engine's name stands alone.
+  }
+  return adapter;
+}
+
 async function handle(msg) {
   switch (msg.type) {
     case 'version':
       return { version: await assay.version() };
     case 'inspect':
       return { inspection: await assay.inspect(msg.file, msg.rows) };
-    case 'evaluate': {
-      const report = await assay.evaluate(msg.file, msg.config, { onProgress: progressPoster(msg.id) });
-      const json = JSON.stringify(report, null, 2);
-      const fragment = await assay.renderHtmlFragment(json);
-      return { report: json, fragment };
-    }
+    case 'evaluate':
+      return answer(await assay.evaluate(msg.file, msg.config, { onProgress: progressPoster(msg.id) }));
     case 'calibrate': {
       const { report, calibrators } = await assay.calibrate(msg.file, msg.config, { onProgress: progressPoster(msg.id) });
-      const json = JSON.stringify(report, null, 2);
-      const fragment = await assay.renderHtmlFragment(json);
-      const rc = report.calibration && report.calibration.recalibration;
-      // Fitted methods in the report's order, and the one judged best.
-      const methods = rc ? rc.methods.map((m) => m.method).filter((m) => typeof calibrators[m] === 'string') : [];
-      return { report: json, fragment, calibrators: { methods, best: (rc && rc.best) || null, texts: calibrators } };
+      return answer(report, calibrators);
+    }
+    case 'inspectModel':
+      return { model: await assay.inspectModel(msg.model) };
+    case 'evaluateModel': {
+      const out = await assay.evaluateModel(msg.file, msg.model, msg.config, { onProgress: progressPoster(msg.id) });
+      // With calibration settings: {report, calibrators}, as calibrate's.
+      const calibrated = msg.config.calibration !== undefined;
+      const report = calibrated ? out.report : out;
+      const result = await answer(report, calibrated ? out.calibrators : undefined);
+      if (report.model && /^WebGPU\b/.test(report.model.device)) result.adapter = await adapterInfo();
+      return result;
     }
     case 'render': {
       const render = {

@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { start } from '../../scripts/serve.mjs';
@@ -30,19 +30,22 @@ export function missing() {
   return false;
 }
 
+/** Chromium's flag that offers WebGPU headless (SwiftShader's Vulkan, on the CPU); without it `requestAdapter()` gives null. */
+export const WEBGPU = '--enable-unsafe-webgpu';
+
 /**
  * Start the server and a browser. Returns {base, context, page, requests,
  * foreign(), close()}; `requests` lists every URL requested by the page, its
- * workers and any service worker.
+ * workers and any service worker. `args`: extra Chromium flags (e.g. [WEBGPU]).
  */
-export async function open({ viewport = { width: 1280, height: 900 } } = {}) {
+export async function open({ viewport = { width: 1280, height: 900 }, args = [] } = {}) {
   const server = await start(0);
   const base = `http://127.0.0.1:${server.address().port}`;
   const dir = await mkdtemp(join(tmpdir(), 'assay-browser-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...args],
     viewport,
     acceptDownloads: true,
     serviceWorkers: 'allow',
@@ -154,6 +157,25 @@ export async function fillForm(page, { label, scores, task, positive, threshold,
 /** Load a file through the file input and wait for the inspection. */
 export async function chooseFile(page, path) {
   await settle(page, () => page.setInputFiles('#file', path));
+}
+
+/**
+ * Drop the file at `path` on the element `target` (a drop zone), as a user
+ * dragging it there would, and wait for the page to finish with it.
+ */
+export async function dropFile(page, target, path, { name = basename(path), type = '' } = {}) {
+  const data = (await readFile(path)).toString('base64');
+  await settle(page, () =>
+    page.evaluate(
+      ([selector, b64, fileName, fileType]) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], fileName, { type: fileType }));
+        document.querySelector(selector).dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [target, data, name, type],
+    ),
+  );
 }
 
 /** Press Run and wait for the result or the error. */

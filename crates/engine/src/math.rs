@@ -122,8 +122,8 @@ mod tests {
 pub fn fast_exp(x: f64) -> f64 {
     const INV_LN2: f64 = std::f64::consts::LOG2_E;
     // ln 2 split so that k·LN2_HI is exact for |k| < 2^11.
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     if !(-708.0..=709.0).contains(&x) {
         return libm::exp(x);
     }

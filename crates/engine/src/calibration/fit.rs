@@ -309,9 +309,7 @@ where
             sw += wi;
         }
         let mut out = [0.0; 10];
-        for a in 0..K {
-            out[a] = g[a];
-        }
+        out[..K].copy_from_slice(&g[..K]);
         out[3] = h[0][0];
         out[4] = h[1][0];
         out[5] = h[1][1];
