@@ -177,7 +177,12 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
         }
     })();
     bars.finish();
-    let (r, model_info) = result?;
+    let (mut r, model_info) = result?;
+    if let Some(m) = &model {
+        for a in &mut r.artifacts {
+            a.fitted_on.model_sha256 = Some(m.input_file.sha256.clone());
+        }
+    }
     spec.scores = req.columns.scores.clone();
     for w in &r.warnings {
         eprintln!("warning: {w}");

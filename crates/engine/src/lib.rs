@@ -213,6 +213,7 @@ pub fn analyze_stage(
                             scores: req.columns.scores.clone(),
                             split: describe_split(&r.split.split),
                             bins: c.bins,
+                            model_sha256: None,
                         },
                     });
                 }

@@ -290,6 +290,32 @@ pub fn fragment(report: &Report) -> String {
         let _ = write!(summary, ", threshold {t}");
     }
     let _ = write!(o, "<p class=\"sub\">{}</p>", escape(&summary));
+    if let Some(m) = &report.model {
+        let features = if m.features.len() <= 10 {
+            m.features.join(", ")
+        } else {
+            format!(
+                "{}, … {}",
+                m.features[..4].join(", "),
+                m.features[m.features.len() - 1]
+            )
+        };
+        let _ = write!(
+            o,
+            "<p class=\"sub model-run\" data-device=\"{dev}\">Model <code>{}</code> run on <strong>{dev}</strong>: output <code>{}</code> ({} column{}) from {} feature{} ({}), {} rows in batches of {}, {:.3} s.</p>",
+            escape(&m.name),
+            escape(&m.output),
+            m.output_width,
+            if m.output_width == 1 { "" } else { "s" },
+            m.features.len(),
+            if m.features.len() == 1 { "" } else { "s" },
+            escape(&features),
+            m.rows,
+            m.batch_size,
+            m.seconds,
+            dev = escape(&m.device)
+        );
+    }
     for w in &report.warnings {
         let _ = write!(o, "<div class=\"warn\">{}</div>", escape(w));
     }
@@ -339,23 +365,6 @@ pub fn fragment(report: &Report) -> String {
             o.push_str("</tr>");
         }
         o.push_str("</tbody></table>");
-    }
-    if let Some(m) = &report.model {
-        let _ = write!(
-            o,
-            "<p class=\"sub model-run\" data-device=\"{dev}\">Model <code>{}</code> run on <strong>{dev}</strong>: output <code>{}</code> ({} column{}) from {} feature{} ({}), {} rows in batches of {}, {:.3} s.</p>",
-            escape(&m.name),
-            escape(&m.output),
-            m.output_width,
-            if m.output_width == 1 { "" } else { "s" },
-            m.features.len(),
-            if m.features.len() == 1 { "" } else { "s" },
-            escape(&m.features.join(", ")),
-            m.rows,
-            m.batch_size,
-            m.seconds,
-            dev = escape(&m.device)
-        );
     }
     if let Some(a) = &report.applied_calibrator {
         let _ = write!(

@@ -71,6 +71,13 @@ impl RuntimeDevice {
         }
     }
 
+    /// The same device under another description (the browser can name a
+    /// WebGPU adapter better than wgpu, which sees an empty name there).
+    pub fn with_description(mut self, description: String) -> Self {
+        self.description = description;
+        self
+    }
+
     pub fn description(&self) -> &str {
         &self.description
     }

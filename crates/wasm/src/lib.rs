@@ -199,37 +199,43 @@ async fn device_for(choice: &str) -> Result<(RuntimeDevice, Option<String>), JsE
     if let Some(d) = GPU.with(|g| g.borrow().clone()) {
         return Ok((d, None));
     }
-    // wgpu panics where WebGPU cannot be used (Node, shared workers): ask first.
-    if let Err(why) = webgpu_usable() {
-        return if choice == "auto" {
-            Ok((
-                RuntimeDevice::cpu(),
-                Some(format!(
-                    "WebGPU is not available here ({why}); the model ran on the CPU"
-                )),
-            ))
-        } else {
-            Err(js_err(format!("no WebGPU: {why}")))
-        };
-    }
+    // wgpu panics where WebGPU cannot be used (Node, shared workers), and its
+    // errors are long: ask the browser first, in its own words.
+    let label = match webgpu_adapter().await {
+        Ok(label) => label,
+        Err(why) => {
+            return if choice == "auto" {
+                Ok((
+                    RuntimeDevice::cpu(),
+                    Some(format!(
+                        "WebGPU is not available here ({why}); the model ran on the CPU"
+                    )),
+                ))
+            } else {
+                Err(js_err(format!("no WebGPU: {why}")))
+            };
+        }
+    };
     match RuntimeDevice::gpu().await {
         Ok(d) => {
+            let d = d.with_description(format!("WebGPU: {label}"));
             GPU.with(|g| *g.borrow_mut() = Some(d.clone()));
             Ok((d, None))
         }
         Err(e) if choice == "auto" => Ok((
             RuntimeDevice::cpu(),
             Some(format!(
-                "WebGPU is not available here ({e}); the model ran on the CPU"
+                "WebGPU could not be started ({e}); the model ran on the CPU"
             )),
         )),
         Err(e) => Err(js_err(e)),
     }
 }
 
-/// Whether this global scope can use WebGPU at all: it needs
-/// `navigator.gpu`, on a page or in a dedicated worker.
-fn webgpu_usable() -> Result<(), String> {
+/// Whether this global scope offers a WebGPU adapter, and its name
+/// (`google swiftshader (software fallback)`): WebGPU needs `navigator.gpu`,
+/// on a page or in a dedicated worker, and an adapter.
+async fn webgpu_adapter() -> Result<String, String> {
     let g = js_sys::global();
     let get =
         |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
@@ -243,7 +249,38 @@ fn webgpu_usable() -> Result<(), String> {
     if scope != "Window" && scope != "DedicatedWorkerGlobalScope" {
         return Err(format!("WebGPU is not offered in a {scope}"));
     }
-    Ok(())
+    let request = get(&gpu, "requestAdapter")
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "navigator.gpu.requestAdapter is missing".to_string())?;
+    let promise = request
+        .call0(&gpu)
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        .ok_or("requestAdapter failed")?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| "requestAdapter failed".to_string())?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("the browser offers no WebGPU adapter".into());
+    }
+    let info = get(&adapter, "info");
+    let mut parts: Vec<String> = ["vendor", "architecture", "device", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k).as_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    parts.dedup();
+    let fallback = get(&info, "isFallbackAdapter").as_bool() == Some(true)
+        || get(&adapter, "isFallbackAdapter").as_bool() == Some(true);
+    let mut label = if parts.is_empty() {
+        "adapter".to_string()
+    } else {
+        parts.join(" ")
+    };
+    if fallback {
+        label.push_str(" (software fallback)");
+    }
+    Ok(label)
 }
 
 fn model_bytes(v: &JsValue) -> Result<Vec<u8>, JsError> {
@@ -389,6 +426,12 @@ async fn run(
             out
         }
     };
+    let mut out = out;
+    if let Some(mf) = &model_file {
+        for a in &mut out.artifacts {
+            a.fitted_on.model_sha256 = Some(mf.sha256.clone());
+        }
+    }
     let mut file = InputFile::from_csv(&name, &out.input);
     if out.input.bytes == 0 {
         file.role = "table".into();

@@ -1545,6 +1545,9 @@ pub struct FittedOn {
     pub scores: Vec<String>,
     pub split: String,
     pub bins: usize,
+    /// SHA-256 of the model whose outputs were calibrated, when Assay ran one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub model_sha256: Option<String>,
 }
 
 /// A saved calibrator: method, parameters and where it was fitted.
