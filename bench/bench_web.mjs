@@ -30,7 +30,7 @@ function input(shape) { const n = shape.reduce((a, b) => a * b, 1); const x = ne
 async function median(f, r) { for (let i = 0; i < 3; i++) await f(); const t = []; for (let i = 0; i < r; i++) { const s = performance.now(); await f(); t.push(performance.now() - s); } t.sort((a, b) => a - b); return t[Math.floor(t.length / 2)]; }
 const out = [];
 await init();
-ort.env.wasm.numThreads = ${os.cpu_count()};
+ort.env.wasm.numThreads = ${os.cpus().length};
 ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
 const gpu = !!(navigator.gpu && await navigator.gpu.requestAdapter());
 for (const [name, inp, shape] of cases) {
@@ -69,7 +69,7 @@ for (const webgpu of [false, true]) {
   await p.waitForFunction(() => window.result, null, { timeout: 600000 });
   const { out, isolated } = await p.evaluate(() => window.result);
   if (!webgpu) {
-    console.log(`headless chromium, ${os.cpu_count()} cores, onnxruntime-web 1.30 wasm EP (${isolated ? 'threads' : 'single-threaded'}), median of ${reps} runs (batch ≥ 32: ${Math.max(5, Math.floor(reps / 5))})`);
+    console.log(`headless chromium, ${os.cpus().length} cores, onnxruntime-web 1.30 wasm EP (${isolated ? 'threads' : 'single-threaded'}), median of ${reps} runs (batch ≥ 32: ${Math.max(5, Math.floor(reps / 5))})`);
     console.log(`${'model'.padEnd(22)}${'batch'.padStart(6)}${'ort-web'.padStart(12)}${'assay cpu'.padStart(12)}${'ratio'.padStart(8)}`);
     for (const r of out) console.log(`${r.name.padEnd(22)}${String(r.batch).padStart(6)}${(r.ort.toFixed(3) + ' ms').padStart(12)}${(r.cpu.toFixed(3) + ' ms').padStart(12)}${((r.ort / r.cpu).toFixed(2) + 'x').padStart(8)}`);
   } else if (out[0].gpu !== null) {
