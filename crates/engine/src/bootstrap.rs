@@ -225,6 +225,30 @@ pub fn percentile_interval(values: &[Option<f64>], level: f64) -> Option<Interva
     })
 }
 
+/// Metric results from specs, point values and resampled values: each
+/// defined value gets its percentile interval at `level`.
+pub fn with_intervals(
+    specs: &[crate::metrics::MetricSpec],
+    point: Vec<Value>,
+    boot: Vec<Vec<Option<f64>>>,
+    level: f64,
+) -> Vec<crate::metrics::MetricResult> {
+    specs
+        .iter()
+        .zip(point)
+        .enumerate()
+        .map(|(m, (spec, v))| {
+            let mut r = crate::metrics::MetricResult::new(spec, v);
+            if r.value.is_some()
+                && let Some(samples) = boot.get(m)
+            {
+                r.ci = percentile_interval(samples, level);
+            }
+            r
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::metrics::binary::{BinaryData, Curve};
 use crate::metrics::multiclass::{self, MulticlassData, PerClass};
 use crate::metrics::regression::{self, RegressionData};
-use crate::metrics::{ConfusionMatrix, MetricResult, MetricSpec, Unit, Value, binary};
+use crate::metrics::{ConfusionMatrix, MetricResult, Unit, Value, binary};
 use crate::prepare::{Prepared, Task};
 use serde::{Deserialize, Serialize};
 
@@ -133,29 +133,6 @@ impl Evaluation {
     }
 }
 
-/// Attach intervals to point values.
-fn assemble(
-    specs: &[MetricSpec],
-    point: Vec<Value>,
-    boot: Vec<Vec<Option<f64>>>,
-    opts: &BootstrapOptions,
-) -> Vec<MetricResult> {
-    specs
-        .iter()
-        .zip(point)
-        .enumerate()
-        .map(|(m, (spec, v))| {
-            let mut r = MetricResult::new(spec, v);
-            if r.value.is_some()
-                && let Some(samples) = boot.get(m)
-            {
-                r.ci = bootstrap::percentile_interval(samples, opts.level);
-            }
-            r
-        })
-        .collect()
-}
-
 fn to_opt(v: &[Value]) -> Vec<Option<f64>> {
     v.iter().map(|x| x.ok()).collect()
 }
@@ -228,7 +205,7 @@ pub fn evaluate(
                         count: r(point.pos),
                     },
                 ],
-                metrics: assemble(binary::METRICS, point.values(), boot, b),
+                metrics: bootstrap::with_intervals(binary::METRICS, point.values(), boot, b.level),
                 confusion_matrix: Some(confusion),
                 per_class: Some(per_class),
                 roc_curve: Some(CurveResult::from(roc)),
@@ -274,7 +251,7 @@ pub fn evaluate(
                         count: s,
                     })
                     .collect(),
-                metrics: assemble(&specs, point.values(), boot, b),
+                metrics: bootstrap::with_intervals(&specs, point.values(), boot, b.level),
                 confusion_matrix: Some(ConfusionMatrix {
                     labels: classes.clone(),
                     matrix,
@@ -309,7 +286,7 @@ pub fn evaluate(
                 threshold: None,
                 classes: Vec::new(),
                 class_counts: Vec::new(),
-                metrics: assemble(regression::METRICS, point, boot, b),
+                metrics: bootstrap::with_intervals(regression::METRICS, point, boot, b.level),
                 confusion_matrix: None,
                 per_class: None,
                 roc_curve: None,

@@ -11,6 +11,7 @@
 //! layout is deterministic and works in a worker.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
 
@@ -187,6 +188,38 @@ pub fn escape(s: &str) -> String {
 /// A named, coloured series of points.
 pub type Series = (String, RGBColor, Vec<(f64, f64)>);
 
+/// A chart over [0, 1] × [0, `y_max`] with the house style: caption, axes
+/// and light grid. Every plot on a continuous scale starts here.
+fn unit_chart<'a, 'b>(
+    root: &'a DrawingArea<PortableSvg<'b>, Shift>,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    y_max: f64,
+    y_area: u32,
+) -> Result<
+    ChartContext<'a, PortableSvg<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 18).into_font().color(&INK))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(0f64..1f64, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_labels(6)
+        .y_labels(6)
+        .light_line_style(RGBColor(238, 238, 238))
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 13))
+        .draw()?;
+    Ok(chart)
+}
+
 /// A line plot on the unit square: each series is (name, colour, points).
 pub fn unit_square_plot(
     title: &str,
@@ -196,22 +229,7 @@ pub fn unit_square_plot(
     reference: Option<(String, Vec<(f64, f64)>)>,
 ) -> String {
     render(SIZE, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18).into_font().color(&INK))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(0f64..1f64, 0f64..1.0001f64)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .x_labels(6)
-            .y_labels(6)
-            .light_line_style(RGBColor(238, 238, 238))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
-            .draw()?;
+        let mut chart = unit_chart(root, title, x_label, y_label, 1.0001, 50)?;
         // Legend entries: (name, line style).
         let mut entries: Vec<(String, ShapeStyle)> = Vec::new();
         if let Some((name, pts)) = reference {
@@ -425,22 +443,7 @@ pub fn reliability_diagram(
     bins: &[ReliabilityBin],
 ) -> String {
     render(SIZE, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18).into_font().color(&INK))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(0f64..1f64, 0f64..1.08f64)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .x_labels(6)
-            .y_labels(6)
-            .light_line_style(RGBColor(238, 238, 238))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
-            .draw()?;
+        let mut chart = unit_chart(root, title, x_label, y_label, 1.08, 50)?;
         for b in bins {
             let Some(acc) = b.accuracy else { continue };
             let pad = (b.upper - b.lower) * 0.06;
@@ -503,22 +506,7 @@ pub fn reliability_diagram(
 pub fn confidence_histogram(title: &str, x_label: &str, bins: &[ReliabilityBin]) -> String {
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     render(SIZE, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18).into_font().color(&INK))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0f64..1f64, 0f64..max * 1.08)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc("Rows")
-            .x_labels(6)
-            .y_labels(6)
-            .light_line_style(RGBColor(238, 238, 238))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
-            .draw()?;
+        let mut chart = unit_chart(root, title, x_label, "Rows", max * 1.08, 60)?;
         chart.draw_series(bins.iter().filter(|b| b.count > 0).map(|b| {
             let pad = (b.upper - b.lower) * 0.04;
             Rectangle::new(
@@ -534,22 +522,14 @@ pub fn confidence_histogram(title: &str, x_label: &str, bins: &[ReliabilityBin])
 /// after recalibration, on held-out rows.
 pub fn recalibration_overlay(title: &str, curves: &[Series]) -> String {
     render(SIZE, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18).into_font().color(&INK))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(0f64..1f64, 0f64..1.0001f64)?;
-        chart
-            .configure_mesh()
-            .x_desc("Mean confidence (held-out rows)")
-            .y_desc("Observed rate")
-            .x_labels(6)
-            .y_labels(6)
-            .light_line_style(RGBColor(238, 238, 238))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 13))
-            .draw()?;
+        let mut chart = unit_chart(
+            root,
+            title,
+            "Mean confidence (held-out rows)",
+            "Observed rate",
+            1.0001,
+            50,
+        )?;
         chart.draw_series(LineSeries::new(
             vec![(0.0, 0.0), (1.0, 1.0)],
             GREY.stroke_width(1),

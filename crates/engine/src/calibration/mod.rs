@@ -497,28 +497,6 @@ impl Weights for dyn WeightsDyn + '_ {
     }
 }
 
-fn assemble(
-    specs: &[MetricSpec],
-    point: Vec<Value>,
-    boot: Vec<Vec<Option<f64>>>,
-    level: f64,
-) -> Vec<MetricResult> {
-    specs
-        .iter()
-        .zip(point)
-        .enumerate()
-        .map(|(m, (spec, v))| {
-            let mut r = MetricResult::new(spec, v);
-            if r.value.is_some()
-                && let Some(s) = boot.get(m)
-            {
-                r.ci = bootstrap::percentile_interval(s, level);
-            }
-            r
-        })
-        .collect()
-}
-
 fn pairs_of(prepared: &Prepared, m: usize) -> (Pairs, Target) {
     match prepared {
         Prepared::Binary { y, p, .. } => (Pairs::binary(y, p, m), Target::PositiveClass),
@@ -615,7 +593,7 @@ fn reliability_of(
         bins: pairs.m,
         uniform: pairs.diagram(Strategy::Uniform, z),
         quantile: pairs.diagram(Strategy::Quantile, z),
-        scores: assemble(&score_specs(target), point, boot_values, boot.level),
+        scores: bootstrap::with_intervals(&score_specs(target), point, boot_values, boot.level),
         classwise,
     }
 }
@@ -1138,7 +1116,7 @@ pub fn recalibrate(
         } else {
             boot_values[from..from + 3].to_vec()
         };
-        assemble(&specs, pts, bs, boot.level)
+        bootstrap::with_intervals(&specs, pts, bs, boot.level)
     };
     let z = z_for(boot.level);
     let before_scores = take(0);
