@@ -12,6 +12,7 @@ mod summary;
 use clap::Parser;
 
 fn main() {
+    keep_freed_memory();
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Eval(a) => commands::eval(a, None),
@@ -23,3 +24,22 @@ fn main() {
         std::process::exit(1);
     }
 }
+
+/// The analyses allocate and drop many column-sized buffers (8 MB for a
+/// million f64). glibc serves such sizes with fresh `mmap`s and returns them
+/// on free, so every buffer pays its page faults again — a fifth of the
+/// time of `assay calibrate` on a million rows. Serving them from the heap
+/// and not trimming it lets freed pages be reused. (The peak memory is
+/// unchanged; it is only returned to the OS at exit.)
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() {
+    // SAFETY: mallopt only adjusts allocator thresholds; it is called before
+    // any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() {}

@@ -177,83 +177,25 @@ pub fn analyze_stage(
             fitted_on: a.fitted_on.clone(),
         });
     }
-    let evaluation = evaluate::evaluate(&prepared, &req.evaluation, progress)?;
-    let mut cal_out = None;
-    let mut artifacts = Vec::new();
-    if let Some(c) = &req.calibration {
-        let boot = &req.evaluation.bootstrap;
-        let reliability = calibration::reliability(&prepared, c.bins, boot, progress)?;
-        let recalibration = if c.methods.is_empty() {
-            None
-        } else {
-            let split = c.split.resolve(table)?;
-            let r =
-                calibration::recalibrate(&prepared, &c.methods, &split, c.bins, boot, progress)?;
-            for m in &r.methods {
-                if let Some(cal) = &m.calibrator {
-                    artifacts.push(calibration::CalibratorArtifact {
-                        assay_calibrator: calibration::ARTIFACT_VERSION.into(),
-                        method: m.method,
-                        task: prepared.task(),
-                        positive: match &prepared {
-                            prepare::Prepared::Binary { positive, .. } => Some(positive.clone()),
-                            _ => None,
-                        },
-                        classes: match &prepared {
-                            prepare::Prepared::Multiclass { classes, .. } => classes.clone(),
-                            _ => Vec::new(),
-                        },
-                        calibrator: cal.clone(),
-                        fitted_on: calibration::FittedOn {
-                            assay_version: env!("CARGO_PKG_VERSION").into(),
-                            data_name: input_name.to_owned(),
-                            data_sha256: summary.sha256.clone(),
-                            rows: r.split.calibration_rows,
-                            label: req.columns.label.clone(),
-                            scores: req.columns.scores.clone(),
-                            split: describe_split(&r.split.split),
-                            bins: c.bins,
-                            model_sha256: None,
-                        },
-                    });
-                }
-            }
-            Some(r)
-        };
-        let slices = match &c.slice {
-            None => None,
-            Some(col) => {
-                let column = table
-                    .column(col)
-                    .ok_or_else(|| EngineError::MissingColumns {
-                        missing: vec![col.clone()],
-                        available: table.names().to_vec(),
-                    })?;
-                let cat = column.to_categorical();
-                let sliced = calibration::by_slice(
-                    &prepared,
-                    col,
-                    &cat.dictionary,
-                    &cat.codes,
-                    c.bins,
-                    boot,
-                    progress,
-                )?;
-                if let Some(n) = sliced.omitted {
-                    warnings.push(format!(
-                        "slice column '{col}' has {} distinct values: calibration is shown for the 50 largest groups ({n} omitted); slice by a categorical column",
-                        sliced.groups.len() as u64 + n
-                    ));
-                }
-                Some(sliced)
-            }
-        };
-        cal_out = Some(calibration::CalibrationResult {
-            reliability,
-            recalibration,
-            slices,
-        });
-    }
+    // Evaluation and the calibration analyses read the same predictions and
+    // nothing of each other: they run side by side.
+    let (evaluation, calibration) = concurrently(
+        progress,
+        |progress| evaluate::evaluate(&prepared, &req.evaluation, progress),
+        |progress| match &req.calibration {
+            None => Ok(None),
+            Some(c) => calibration_stage(table, &prepared, &summary, input_name, req, c, progress)
+                .map(Some),
+        },
+    );
+    let evaluation = evaluation?;
+    let (cal_out, artifacts) = match calibration? {
+        None => (None, Vec::new()),
+        Some((result, artifacts, mut w)) => {
+            warnings.append(&mut w);
+            (Some(result), artifacts)
+        }
+    };
     let mut all = summary.warnings.clone();
     all.append(&mut warnings);
     Ok(RunOutput {
@@ -264,6 +206,158 @@ pub fn analyze_stage(
         input: summary,
         warnings: all,
     })
+}
+
+/// What the calibration stage adds: the analyses, the fitted calibrators
+/// ready to save, and warnings.
+type CalibrationOut = (
+    calibration::CalibrationResult,
+    Vec<calibration::CalibratorArtifact>,
+    Vec<String>,
+);
+
+/// Stage 4: reliability, recalibration judged on held-out rows, and
+/// per-slice calibration.
+fn calibration_stage(
+    table: &table::Table,
+    prepared: &prepare::Prepared,
+    summary: &CsvSummary,
+    input_name: &str,
+    req: &Request,
+    c: &calibration::CalibrationOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<CalibrationOut> {
+    let boot = &req.evaluation.bootstrap;
+    let mut warnings = Vec::new();
+    let mut artifacts = Vec::new();
+    let (reliability, rest) = concurrently(
+        progress,
+        |progress| calibration::reliability(prepared, c.bins, boot, progress),
+        |progress| -> Result<_> {
+            let recalibration = if c.methods.is_empty() {
+                None
+            } else {
+                let split = c.split.resolve(table)?;
+                Some(calibration::recalibrate(
+                    prepared, &c.methods, &split, c.bins, boot, progress,
+                )?)
+            };
+            let slices = match &c.slice {
+                None => None,
+                Some(col) => {
+                    let column = table
+                        .column(col)
+                        .ok_or_else(|| EngineError::MissingColumns {
+                            missing: vec![col.clone()],
+                            available: table.names().to_vec(),
+                        })?;
+                    let cat = column.to_categorical();
+                    Some(calibration::by_slice(
+                        prepared,
+                        col,
+                        &cat.dictionary,
+                        &cat.codes,
+                        c.bins,
+                        boot,
+                        progress,
+                    )?)
+                }
+            };
+            Ok((recalibration, slices))
+        },
+    );
+    let reliability = reliability?;
+    let (recalibration, slices) = rest?;
+    if let Some(r) = &recalibration {
+        for m in &r.methods {
+            if let Some(cal) = &m.calibrator {
+                artifacts.push(calibration::CalibratorArtifact {
+                    assay_calibrator: calibration::ARTIFACT_VERSION.into(),
+                    method: m.method,
+                    task: prepared.task(),
+                    positive: match prepared {
+                        prepare::Prepared::Binary { positive, .. } => Some(positive.clone()),
+                        _ => None,
+                    },
+                    classes: match prepared {
+                        prepare::Prepared::Multiclass { classes, .. } => classes.clone(),
+                        _ => Vec::new(),
+                    },
+                    calibrator: cal.clone(),
+                    fitted_on: calibration::FittedOn {
+                        assay_version: env!("CARGO_PKG_VERSION").into(),
+                        data_name: input_name.to_owned(),
+                        data_sha256: summary.sha256.clone(),
+                        rows: r.split.calibration_rows,
+                        label: req.columns.label.clone(),
+                        scores: req.columns.scores.clone(),
+                        split: describe_split(&r.split.split),
+                        bins: c.bins,
+                        model_sha256: None,
+                    },
+                });
+            }
+        }
+    }
+    if let (Some(sliced), Some(col)) = (&slices, &c.slice)
+        && let Some(n) = sliced.omitted
+    {
+        warnings.push(format!(
+            "slice column '{col}' has {} distinct values: calibration is shown for the 50 largest groups ({n} omitted); slice by a categorical column",
+            sliced.groups.len() as u64 + n
+        ));
+    }
+    Ok((
+        calibration::CalibrationResult {
+            reliability,
+            recalibration,
+            slices,
+        },
+        artifacts,
+        warnings,
+    ))
+}
+
+/// Run `a` and `b` side by side where the build has threads (`b` on a
+/// scoped thread, its progress forwarded to `progress` through a channel and
+/// reported after `a`'s), one after the other where it does not (wasm).
+/// Results do not depend on which: each side is deterministic on its own.
+#[cfg(feature = "parallel")]
+fn concurrently<A, B>(
+    progress: &mut dyn FnMut(Progress),
+    a: impl FnOnce(&mut dyn FnMut(Progress)) -> A,
+    b: impl FnOnce(&mut dyn FnMut(Progress)) -> B + Send,
+) -> (A, B)
+where
+    B: Send,
+{
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<Progress>();
+        let handle = s.spawn(move || {
+            b(&mut |p| {
+                let _ = tx.send(p);
+            })
+        });
+        let ra = a(progress);
+        // The sender goes when `b` returns, which ends this loop.
+        for p in rx {
+            progress(p);
+        }
+        let rb = handle
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ra, rb)
+    })
+}
+
+#[cfg(not(feature = "parallel"))]
+fn concurrently<A, B>(
+    progress: &mut dyn FnMut(Progress),
+    a: impl FnOnce(&mut dyn FnMut(Progress)) -> A,
+    b: impl FnOnce(&mut dyn FnMut(Progress)) -> B,
+) -> (A, B) {
+    let ra = a(progress);
+    (ra, b(progress))
 }
 
 fn describe_split(s: &calibration::Split) -> String {

@@ -99,10 +99,27 @@ pub fn bin_of(inner: &[f64], x: f64) -> usize {
     inner.partition_point(|&e| e < x)
 }
 
-/// Bin index of every score.
-pub fn assign(p: &[f64], edges: &[f64]) -> Vec<u16> {
+/// Bin index of every score (at most 255 bins: the callers check).
+///
+/// Scores already in ascending order (the binary analysis sorts them) are
+/// binned by finding each edge once, in O(m log n), instead of searching the
+/// edges for every score; the bins are the same either way.
+pub fn assign(p: &[f64], edges: &[f64]) -> Vec<u8> {
     let inner = &edges[1..edges.len() - 1];
-    p.iter().map(|&x| bin_of(inner, x) as u16).collect()
+    debug_assert!(inner.len() < 256);
+    if p.is_sorted() {
+        let mut out = vec![0u8; p.len()];
+        let mut from = 0;
+        for (b, &e) in inner.iter().enumerate() {
+            // Scores ≤ e (not yet placed) belong to bin b.
+            let to = from + p[from..].partition_point(|&x| x <= e);
+            out[from..to].fill(b as u8);
+            from = to;
+        }
+        out[from..].fill(inner.len() as u8);
+        return out;
+    }
+    crate::calibration::methods::par_map(p, |&x| bin_of(inner, x) as u8)
 }
 
 /// Wilson score interval for `k` successes in `n` trials at normal quantile
@@ -129,7 +146,7 @@ mod tests {
         let e = edges(&p, 3, Strategy::Uniform);
         let b = assign(&p, &e);
         assert_eq!(b, vec![0, 0, 0, 1, 1, 2, 2, 2, 2]);
-        let mean = |k: u16, v: &[f64]| {
+        let mean = |k: u8, v: &[f64]| {
             let (s, c) = b
                 .iter()
                 .zip(v)
@@ -141,6 +158,18 @@ mod tests {
         assert_eq!(mean(1, &y), 0.5);
         assert!((mean(1, &p) - 0.525).abs() < 1e-15);
         assert!((mean(2, &p) - 0.85).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sorted_and_unsorted_scores_get_the_same_bins() {
+        let e = edges(&[], 4, Strategy::Uniform);
+        let mut p = vec![0.0, 0.25, 0.25, 0.3, 0.5, 0.5, 0.75, 0.76, 1.0, 1.0];
+        let sorted = assign(&p, &e);
+        p.reverse();
+        let mut unsorted = assign(&p, &e);
+        unsorted.reverse();
+        assert_eq!(sorted, vec![0, 0, 0, 1, 1, 1, 2, 3, 3, 3]);
+        assert_eq!(sorted, unsorted);
     }
 
     #[test]

@@ -278,11 +278,7 @@ impl Pairs {
         radsort::sort(&mut keys);
         let conf: Vec<f64> = keys.iter().map(|&k| f64::from_bits(k >> 1)).collect();
         let outcome: Vec<f64> = keys.iter().map(|&k| (k & 1) as f64).collect();
-        let loss = conf
-            .iter()
-            .zip(&outcome)
-            .map(|(&q, &t)| row_log_loss(q, t == 1.0))
-            .collect();
+        let loss = methods::par_map(&keys, |&k| row_log_loss(f64::from_bits(k >> 1), k & 1 == 1));
         Pairs::new(conf, outcome, loss, m, None)
     }
 
@@ -324,14 +320,8 @@ impl Pairs {
     ) -> Pairs {
         let uni_edges = binning::linspace01(m);
         let q_edges = binning::edges(&conf, m, Strategy::Quantile);
-        let uni = binning::assign(&conf, &uni_edges)
-            .into_iter()
-            .map(|b| b as u8)
-            .collect();
-        let qua = binning::assign(&conf, &q_edges)
-            .into_iter()
-            .map(|b| b as u8)
-            .collect();
+        let uni = binning::assign(&conf, &uni_edges);
+        let qua = binning::assign(&conf, &q_edges);
         let z = methods::par_map(&conf, |&c| fit::logit(c));
         Pairs {
             conf,
@@ -692,37 +682,34 @@ const HELDOUT_SPECS: &[MetricSpec] = &[
 
 /// Per-row quantities of one set of probabilities on the held-out rows.
 struct HeldOut {
+    /// Binary: P(positive); multiclass: the top-label confidence.
     conf: Vec<f64>,
-    outcome: Vec<f64>,
+    /// Binary: the label; multiclass: whether the top label is right.
+    outcome: Vec<u8>,
     bins: Vec<u8>,
+    /// Multiclass only: each row's Brier term (binary's is (conf − outcome)²).
     brier: Vec<f64>,
     loss: Vec<f64>,
     m: usize,
 }
 
 impl HeldOut {
-    fn new(prepared: &Prepared, rows: &[usize], probs: &[f64], m: usize) -> HeldOut {
+    /// `probs`: binary scores or the row-major n × k matrix of the rows.
+    fn new(prepared: &Prepared, rows: &[usize], probs: Vec<f64>, m: usize) -> HeldOut {
         let edges = binning::linspace01(m);
-        let inner = &edges[1..m];
         let eps = crate::metrics::binary::LOG_LOSS_EPS;
-        let (mut conf, mut outcome, mut brier, mut loss) = (vec![], vec![], vec![], vec![]);
+        let (conf, outcome, brier, loss);
         match prepared {
             Prepared::Binary { y, .. } => {
+                outcome = rows.iter().map(|&i| y[i] as u8).collect::<Vec<u8>>();
                 let js: Vec<usize> = (0..rows.len()).collect();
-                let per_row = methods::par_map(&js, |&j| {
-                    let (p, t) = (probs[j], y[rows[j]]);
-                    ((p - t as u8 as f64).powi(2), row_log_loss(p, t))
-                });
-                for (j, &i) in rows.iter().enumerate() {
-                    let (p, t) = (probs[j], y[i]);
-                    conf.push(p);
-                    outcome.push(t as u8 as f64);
-                    brier.push(per_row[j].0);
-                    loss.push(per_row[j].1);
-                }
+                loss = methods::par_map(&js, |&j| row_log_loss(probs[j], outcome[j] == 1));
+                brier = Vec::new();
+                conf = probs;
             }
             Prepared::Multiclass { y, classes, .. } => {
                 let k = classes.len();
+                let (mut c, mut o, mut b, mut l) = (vec![], vec![], vec![], vec![]);
                 for (j, &i) in rows.iter().enumerate() {
                     let row = &probs[j * k..(j + 1) * k];
                     let t = y[i] as usize;
@@ -732,23 +719,21 @@ impl HeldOut {
                             best = c;
                         }
                     }
-                    conf.push(row[best]);
-                    outcome.push((best == t) as u8 as f64);
-                    brier.push(
+                    c.push(row[best]);
+                    o.push((best == t) as u8);
+                    b.push(
                         row.iter()
                             .enumerate()
                             .map(|(c, &p)| (p - (c == t) as u8 as f64).powi(2))
                             .sum(),
                     );
-                    loss.push(-row[t].clamp(eps, 1.0 - eps).dln());
+                    l.push(-row[t].clamp(eps, 1.0 - eps).dln());
                 }
+                (conf, outcome, brier, loss) = (c, o, b, l);
             }
             Prepared::Regression { .. } => unreachable!(),
         }
-        let bins = conf
-            .iter()
-            .map(|&c| binning::bin_of(inner, c) as u8)
-            .collect();
+        let bins = binning::assign(&conf, &edges);
         HeldOut {
             conf,
             outcome,
@@ -762,14 +747,21 @@ impl HeldOut {
     fn scores(&self, w: &dyn WeightsDyn) -> [f64; 3] {
         let mut s = vec![[0.0f64; 3]; self.m];
         let (mut total, mut brier, mut loss) = (0.0, 0.0, 0.0);
+        let binary = self.brier.is_empty();
         for i in 0..self.conf.len() {
             let wi = w.w(i);
+            let (f, o) = (self.conf[i], self.outcome[i] as f64);
             let b = &mut s[self.bins[i] as usize];
             b[0] += wi;
-            b[1] += wi * self.conf[i];
-            b[2] += wi * self.outcome[i];
+            b[1] += wi * f;
+            b[2] += wi * o;
             total += wi;
-            brier += wi * self.brier[i];
+            brier += wi
+                * if binary {
+                    (f - o) * (f - o)
+                } else {
+                    self.brier[i]
+                };
             loss += wi * self.loss[i];
         }
         let ece = s.iter().map(|b| (b[2] - b[1]).abs()).sum::<f64>() / total;
@@ -783,7 +775,7 @@ impl HeldOut {
             let b = &mut s[self.bins[i] as usize];
             b[0] += 1.0;
             b[1] += self.conf[i];
-            b[2] += self.outcome[i];
+            b[2] += self.outcome[i] as f64;
         }
         Diagram {
             strategy: Strategy::Uniform,
@@ -977,7 +969,7 @@ pub fn recalibrate(
         )));
     }
     let before_probs = scores_of(prepared, &heldout);
-    let before = HeldOut::new(prepared, &heldout, &before_probs, bins);
+    let before = HeldOut::new(prepared, &heldout, before_probs, bins);
     // The calibration rows as their own (smaller) set: each fit then passes
     // over them alone.
     let calib_rows: Vec<usize> = (0..n).filter(|&i| calib_mask[i]).collect();
@@ -987,7 +979,10 @@ pub fn recalibrate(
     // (each warm-starts from the one before); isotonic and histogram stand
     // alone. Independent groups run in parallel; every result is the same
     // whatever the scheduling.
-    type Fitted = std::result::Result<(Calibrator, HeldOut), String>;
+    // Phase 1 fits; phase 2 applies each fitted map to the held-out rows and
+    // scores it. Only the fits form a chain, so phase 2 runs for all methods
+    // at once.
+    type Fitted = std::result::Result<(Calibrator, Option<Vec<f64>>), String>;
     let width = match prepared {
         Prepared::Multiclass { classes, .. } => classes.len(),
         _ => 1,
@@ -1003,8 +998,8 @@ pub fn recalibrate(
             let result = (|| -> Fitted {
                 let final_cal = fit_hinted(&calib_set, method, &calib_w, bins, &final_hints)
                     .map_err(|u| u.0.to_owned())?;
-                let after_probs = match &fold_of {
-                    None => apply_rows(prepared, &final_cal, &heldout)?,
+                let out_of_fold = match &fold_of {
+                    None => None,
                     Some((folds, k)) => {
                         // Cross-fitting: rows of fold f get the map fitted without fold f.
                         let mut all = vec![0.0; n * width];
@@ -1021,13 +1016,10 @@ pub fn recalibrate(
                             }
                             fold_hints[f].push(cal);
                         }
-                        all
+                        Some(all)
                     }
                 };
-                Ok((
-                    final_cal,
-                    HeldOut::new(prepared, &heldout, &after_probs, bins),
-                ))
+                Ok((final_cal, out_of_fold))
             })();
             if let Ok((cal, _)) = &result {
                 final_hints.push(cal.clone());
@@ -1061,12 +1053,31 @@ pub fn recalibrate(
     let results: Vec<Vec<(Method, Fitted)>> = groups.iter().map(|g| run_group(g)).collect();
     let mut by_method: Vec<(Method, Fitted)> = results.into_iter().flatten().collect();
     // Back to the order asked for.
-    let mut fitted: Vec<(Method, Fitted)> = Vec::new();
+    let mut in_order: Vec<(Method, Fitted)> = Vec::new();
     for m in methods_to_fit {
         if let Some(pos) = by_method.iter().position(|(x, _)| x == m) {
-            fitted.push(by_method.swap_remove(pos));
+            in_order.push(by_method.swap_remove(pos));
         }
     }
+    let judge = |(method, r): (Method, Fitted)| -> (Method, Judged) {
+        let judged = r.and_then(|(cal, out_of_fold)| {
+            let after_probs = match out_of_fold {
+                Some(v) => v,
+                None => apply_rows(prepared, &cal, &heldout)?,
+            };
+            let h = HeldOut::new(prepared, &heldout, after_probs, bins);
+            Ok((cal, h))
+        });
+        (method, judged)
+    };
+    type Judged = std::result::Result<(Calibrator, HeldOut), String>;
+    #[cfg(feature = "parallel")]
+    let fitted: Vec<(Method, Judged)> = {
+        use rayon::prelude::*;
+        in_order.into_par_iter().map(judge).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let fitted: Vec<(Method, Judged)> = in_order.into_iter().map(judge).collect();
     progress(Progress {
         stage: "recalibration",
         done: methods_to_fit.len() as u64,
