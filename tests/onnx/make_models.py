@@ -142,6 +142,37 @@ def trees(args):
         save_case(name, path, {"input": Xte.astype(np.float32)})
 
 
+def svms(args):
+    """Kernel machines (SVMClassifier / SVMRegressor), behind a StandardScaler as users fit them."""
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import FloatTensorType
+    from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC, SVR
+
+    cases = [
+        # binary, RBF kernel, Platt probabilities
+        ("cancer_svc", load_breast_cancer, SVC(probability=True, random_state=0)),
+        # three classes, polynomial kernel, pairwise coupling of the probabilities
+        ("iris_svc", load_iris, SVC(kernel="poly", degree=3, probability=True, random_state=0)),
+        # three classes without probabilities: skl2onnx turns the votes into scores with extra ops
+        ("iris_svc_votes", load_iris, SVC(kernel="rbf")),
+        ("diabetes_svr", load_diabetes, SVR(C=100.0)),
+    ]
+    for name, loader, est in cases:
+        X, y = loader(return_X_y=True)
+        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+        pipe = make_pipeline(StandardScaler(), est).fit(Xtr, ytr)
+        opts = {id(est): {"zipmap": False}} if name != "diabetes_svr" else None
+        onx = convert_sklearn(pipe, initial_types=[("input", FloatTensorType([None, X.shape[1]]))],
+                              options=opts, target_opset={"": 17, "ai.onnx.ml": 3})
+        path = os.path.join(MODELS, f"{name}.onnx")
+        onnx.save(onx, path)
+        save_case(name, path, {"input": Xte.astype(np.float32)})
+
+
 def paddle(args):
     with zipfile.ZipFile(args.rapidocr_wheel) as z:
         name = [n for n in z.namelist() if n.endswith("ch_ppocr_mobile_v2.0_cls_infer.onnx")][0]
@@ -274,15 +305,22 @@ def bad(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rapidocr-wheel", default="/tmp/wheels/rapidocr_onnxruntime-1.4.4-py3-none-any.whl")
+    ap.add_argument("--only", help="one group: skl, trees, svms, paddle, squeezenet, shufflenet, bad")
     args = ap.parse_args()
     for d in (MODELS, EXPECTED, DATA):
         os.makedirs(d, exist_ok=True)
-    skl(args)
-    trees(args)
-    paddle(args)
-    zoo(args, "squeezenet")
-    zoo(args, "shufflenet")
-    bad(args)
+    groups = {
+        "skl": lambda: skl(args),
+        "trees": lambda: trees(args),
+        "svms": lambda: svms(args),
+        "paddle": lambda: paddle(args),
+        "squeezenet": lambda: zoo(args, "squeezenet"),
+        "shufflenet": lambda: zoo(args, "shufflenet"),
+        "bad": lambda: bad(args),
+    }
+    for name, make in groups.items():
+        if args.only in (None, name):
+            make()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ mod model;
 mod ops;
 pub mod predict;
 mod proto;
+mod svm;
 mod types;
 mod value;
 

@@ -19,6 +19,8 @@ pub(crate) const ML_OPS: &[&str] = &[
     "Imputer",
     "TreeEnsembleClassifier",
     "TreeEnsembleRegressor",
+    "SVMClassifier",
+    "SVMRegressor",
 ];
 
 /// Load-time check of attributes we do not handle; `None` when fine.
@@ -58,6 +60,7 @@ pub(crate) fn unsupported_reason(n: &Node) -> Option<String> {
             }
             Trees::parse(n).err()
         }
+        "SVMClassifier" | "SVMRegressor" => crate::svm::Svm::parse(n).err(),
         "Imputer" => n
             .attrs
             .has("imputed_value_int64s")
@@ -331,7 +334,7 @@ impl Trees {
     }
 }
 
-fn host_post(v: &mut [f64], pt: &str) {
+pub(crate) fn host_post(v: &mut [f64], pt: &str) {
     match pt {
         "LOGISTIC" => v.iter_mut().for_each(|x| *x = 1.0 / (1.0 + (-*x).exp())),
         "SOFTMAX" | "SOFTMAX_ZERO" => {
@@ -349,6 +352,75 @@ fn host_post(v: &mut [f64], pt: &str) {
         }
         _ => {}
     }
+}
+
+async fn svm(ctx: &Ctx<'_>, n: &Node, ins: &[Option<Val>]) -> OpResult<Vec<Val>> {
+    let cached: std::sync::Arc<dyn std::any::Any + Send + Sync> = match n.cache.get() {
+        Some(c) => c.clone(),
+        None => {
+            let t: std::sync::Arc<dyn std::any::Any + Send + Sync> =
+                std::sync::Arc::new(crate::svm::Svm::parse(n)?);
+            let _ = n.cache.set(t.clone());
+            t
+        }
+    };
+    let svm = cached
+        .downcast_ref::<crate::svm::Svm>()
+        .ok_or("internal: svm cache")?;
+    let x = req(ins, 0)?;
+    let s = x.shape().to_vec();
+    let (nrow, f) = match s.len() {
+        1 => (1, s[0]),
+        2 => (s[0], s[1]),
+        _ => {
+            return Err(format!(
+                "expects a 2-D input [rows, features], got shape {s:?}"
+            ));
+        }
+    };
+    if f != svm.width() {
+        return Err(format!(
+            "the model expects {} features per row, the input has {f}",
+            svm.width()
+        ));
+    }
+    let xv: Vec<f64> = x
+        .host()
+        .await?
+        .data
+        .as_f32()
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect();
+    let rows = xv.chunks(f.max(1)).take(nrow);
+    let to_dev = |v: Val| -> OpResult<Val> {
+        Ok(if v.numel() > HOST_MAX {
+            Val::D(v.dev(ctx.dev)?)
+        } else {
+            v
+        })
+    };
+    if n.op == "SVMRegressor" {
+        let out: Vec<f32> = rows.map(|r| svm.regress(r) as f32).collect();
+        let v = Val::H(HVal::new(vec![nrow, 1], HData::F(out), DType::F32));
+        return Ok(vec![to_dev(v)?]);
+    }
+    let mut labels = Vec::with_capacity(nrow);
+    let mut out = Vec::new();
+    for r in rows {
+        let (l, sc) = svm.classify(r);
+        labels.push(l);
+        out.extend(sc.iter().map(|&v| v as f32));
+    }
+    let cols = out.len() / nrow.max(1);
+    Ok(vec![
+        Val::H(HVal::new(vec![nrow], HData::I(labels), DType::I64)),
+        to_dev(Val::H(HVal::new(
+            vec![nrow, cols],
+            HData::F(out),
+            DType::F32,
+        )))?,
+    ])
 }
 
 async fn tree_ensemble(ctx: &Ctx<'_>, n: &Node, ins: &[Option<Val>]) -> OpResult<Vec<Val>> {
@@ -433,6 +505,7 @@ pub(crate) async fn exec(ctx: &Ctx<'_>, n: &Node, ins: Vec<Option<Val>>) -> OpRe
     let a = &n.attrs;
     match n.op.as_str() {
         "TreeEnsembleClassifier" | "TreeEnsembleRegressor" => tree_ensemble(ctx, n, &ins).await,
+        "SVMClassifier" | "SVMRegressor" => svm(ctx, n, &ins).await,
         "Scaler" => {
             let x = req(&ins, 0)?;
             let (t, nrow, f) = rows(ctx, x)?;

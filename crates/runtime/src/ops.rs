@@ -1631,6 +1631,64 @@ pub(crate) async fn exec(ctx: &Ctx<'_>, n: &Node, mut ins: Vec<Option<Val>>) -> 
             };
             one(host_or_dev(HVal::new(shape, data, value.dtype), ctx)?)
         }
+        "TopK" => {
+            // On the host: the k largest (or smallest) along an axis, ties
+            // to the lower index, as the operator requires; values keep the
+            // input's element type, indices are int64.
+            let x = req(&ins, 0)?;
+            let r = x.rank();
+            if r == 0 {
+                return Err("TopK needs an input of rank ≥ 1".into());
+            }
+            let ax = norm_axis(a.i("axis", -1), r)?;
+            let k = *ints(req(&ins, 1)?).await?.first().ok_or("K is empty")?;
+            let dim = x.shape()[ax];
+            let k = usize::try_from(k)
+                .ok()
+                .filter(|&k| k <= dim)
+                .ok_or_else(|| format!("K = {k} is outside 0..={dim} (the size of axis {ax})"))?;
+            let largest = a.i("largest", 1) == 1;
+            let h = x.host().await?;
+            let shape = h.shape.clone();
+            let inner: usize = shape[ax + 1..].iter().product();
+            let outer: usize = shape[..ax].iter().product();
+            let mut out_shape = shape.clone();
+            out_shape[ax] = k;
+            // Element order: by value (exactly, per element type), then by index.
+            let cmp: Box<dyn Fn(usize, usize) -> std::cmp::Ordering> = match &h.data {
+                HData::F(v) => Box::new(move |p, q| v[p].total_cmp(&v[q])),
+                HData::I(v) => Box::new(move |p, q| v[p].cmp(&v[q])),
+                HData::B(_) => return Err("TopK of booleans is not defined".into()),
+            };
+            let mut indices = vec![0i64; outer * k * inner];
+            let mut src = vec![0usize; outer * k * inner];
+            let mut idx: Vec<usize> = Vec::with_capacity(dim);
+            for o in 0..outer {
+                for i in 0..inner {
+                    let flat = |j: usize| o * dim * inner + j * inner + i;
+                    idx.clear();
+                    idx.extend(0..dim);
+                    idx.sort_by(|&p, &q| {
+                        let c = cmp(flat(p), flat(q));
+                        (if largest { c.reverse() } else { c }).then(p.cmp(&q))
+                    });
+                    for (slot, &j) in idx[..k].iter().enumerate() {
+                        let at = o * k * inner + slot * inner + i;
+                        indices[at] = j as i64;
+                        src[at] = flat(j);
+                    }
+                }
+            }
+            let values = match &h.data {
+                HData::F(v) => HData::F(src.iter().map(|&s| v[s]).collect()),
+                HData::I(v) => HData::I(src.iter().map(|&s| v[s]).collect()),
+                HData::B(_) => unreachable!("refused above"),
+            };
+            Ok(vec![
+                host_or_dev(HVal::new(out_shape.clone(), values, h.dtype), ctx)?,
+                host_or_dev(HVal::new(out_shape, HData::I(indices), DType::I64), ctx)?,
+            ])
+        }
         "Range" => {
             let (s, l, d) = (req(&ins, 0)?, req(&ins, 1)?, req(&ins, 2)?);
             let dt = s.dtype();
