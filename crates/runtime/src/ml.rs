@@ -71,18 +71,9 @@ pub(crate) fn unsupported_reason(n: &Node) -> Option<String> {
 
 /// Input as a float 2-D tensor [N, F] on the device (1-D input is one row).
 fn rows(ctx: &Ctx, x: &Val) -> OpResult<(FT, usize, usize)> {
-    let s = x.shape().to_vec();
-    let (nrow, f) = match s.len() {
-        1 => (1, s[0]),
-        2 => (s[0], s[1]),
-        _ => {
-            return Err(format!(
-                "expects a 2-D input [rows, features], got shape {s:?}"
-            ));
-        }
-    };
+    let (nrow, f) = matrix_shape(x)?;
     if nrow * f == 0 {
-        return Err(format!("empty input of shape {s:?}"));
+        return Err(format!("empty input of shape {:?}", x.shape()));
     }
     let d = x.dev(ctx.dev)?;
     Ok((d.f().reshape([1, 1, 1, 1, nrow, f]), nrow, f))
@@ -354,30 +345,41 @@ pub(crate) fn host_post(v: &mut [f64], pt: &str) {
     }
 }
 
+type Parsed = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+/// A node's attributes parsed once (trees, support vectors), kept on the node
+/// for every later batch.
+fn parsed<T: std::any::Any + Send + Sync>(
+    n: &Node,
+    parse: impl FnOnce(&Node) -> Result<T, String>,
+) -> OpResult<Parsed> {
+    if let Some(c) = n.cache.get() {
+        return Ok(c.clone());
+    }
+    let t: Parsed = std::sync::Arc::new(parse(n)?);
+    let _ = n.cache.set(t.clone());
+    Ok(t)
+}
+
+/// (rows, features) of a 2-D input; a 1-D input is one row.
+fn matrix_shape(x: &Val) -> OpResult<(usize, usize)> {
+    let s = x.shape();
+    match s.len() {
+        1 => Ok((1, s[0])),
+        2 => Ok((s[0], s[1])),
+        _ => Err(format!(
+            "expects a 2-D input [rows, features], got shape {s:?}"
+        )),
+    }
+}
+
 async fn svm(ctx: &Ctx<'_>, n: &Node, ins: &[Option<Val>]) -> OpResult<Vec<Val>> {
-    let cached: std::sync::Arc<dyn std::any::Any + Send + Sync> = match n.cache.get() {
-        Some(c) => c.clone(),
-        None => {
-            let t: std::sync::Arc<dyn std::any::Any + Send + Sync> =
-                std::sync::Arc::new(crate::svm::Svm::parse(n)?);
-            let _ = n.cache.set(t.clone());
-            t
-        }
-    };
+    let cached = parsed(n, crate::svm::Svm::parse)?;
     let svm = cached
         .downcast_ref::<crate::svm::Svm>()
         .ok_or("internal: svm cache")?;
     let x = req(ins, 0)?;
-    let s = x.shape().to_vec();
-    let (nrow, f) = match s.len() {
-        1 => (1, s[0]),
-        2 => (s[0], s[1]),
-        _ => {
-            return Err(format!(
-                "expects a 2-D input [rows, features], got shape {s:?}"
-            ));
-        }
-    };
+    let (nrow, f) = matrix_shape(x)?;
     if f != svm.width() {
         return Err(format!(
             "the model expects {} features per row, the input has {f}",
@@ -424,29 +426,12 @@ async fn svm(ctx: &Ctx<'_>, n: &Node, ins: &[Option<Val>]) -> OpResult<Vec<Val>>
 }
 
 async fn tree_ensemble(ctx: &Ctx<'_>, n: &Node, ins: &[Option<Val>]) -> OpResult<Vec<Val>> {
-    let trees: std::sync::Arc<dyn std::any::Any + Send + Sync> = match n.cache.get() {
-        Some(c) => c.clone(),
-        None => {
-            let t: std::sync::Arc<dyn std::any::Any + Send + Sync> =
-                std::sync::Arc::new(Trees::parse(n)?);
-            let _ = n.cache.set(t.clone());
-            t
-        }
-    };
+    let trees = parsed(n, Trees::parse)?;
     let trees = trees
         .downcast_ref::<Trees>()
         .ok_or("internal: tree cache")?;
     let x = req(ins, 0)?;
-    let s = x.shape().to_vec();
-    let (nrow, f) = match s.len() {
-        1 => (1, s[0]),
-        2 => (s[0], s[1]),
-        _ => {
-            return Err(format!(
-                "expects a 2-D input [rows, features], got shape {s:?}"
-            ));
-        }
-    };
+    let (nrow, f) = matrix_shape(x)?;
     let maxf = trees
         .nodes
         .iter()
