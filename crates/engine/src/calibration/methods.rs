@@ -313,7 +313,7 @@ pub fn fit_binary_hinted(
     }
     match method {
         Method::Temperature => {
-            let z: Vec<f64> = p.iter().map(|&x| logit(x)).collect();
+            let z = par_map(p, |&x| logit(x));
             // Derivatives of the NLL in β = 1/T over every `stride`-th row.
             let derivs = |b: f64, stride: usize| {
                 let m = n.div_ceil(stride);
@@ -349,7 +349,7 @@ pub fn fit_binary_hinted(
             })
         }
         Method::Platt => {
-            let z: Vec<f64> = p.iter().map(|&x| logit(x)).collect();
+            let z = par_map(p, |&x| logit(x));
             let th = logistic(
                 n,
                 2,
@@ -362,8 +362,8 @@ pub fn fit_binary_hinted(
         }
         Method::Beta => {
             let clip = |x: f64| x.clamp(LOGIT_EPS, 1.0 - LOGIT_EPS);
-            let l1: Vec<f64> = p.iter().map(|&q| clip(q).dln()).collect();
-            let l2: Vec<f64> = p.iter().map(|&q| -(1.0 - clip(q)).dln()).collect();
+            let l1 = par_map(p, |&q| clip(q).dln());
+            let l2 = par_map(p, |&q| -(1.0 - clip(q)).dln());
             let x1 = |i: usize| l1[i];
             let x2 = |i: usize| l2[i];
             let th = logistic(
