@@ -1,7 +1,9 @@
-//! Time each stage of an evaluation on a CSV (for profiling; not a benchmark
-//! against a reference — see bench/).
+//! Time each stage of an evaluation on a CSV, and of the calibration
+//! analyses when the task is a classification (for profiling; not a
+//! benchmark against a reference — see bench/).
 //! Usage: cargo run --release -p assay-engine --example profile_eval -- FILE LABEL SCORE [RESAMPLES]
 use assay_engine::bootstrap::BootstrapOptions;
+use assay_engine::calibration::{self, Split, methods::Method};
 use assay_engine::csv_read::{CsvOptions, read_csv};
 use assay_engine::evaluate::{EvalOptions, evaluate};
 use assay_engine::prepare::{ColumnSpec, prepare};
@@ -47,4 +49,24 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3,
         s.len()
     );
+    if let assay_engine::prepare::Prepared::Regression { .. } = p {
+        return;
+    }
+    let boot = o.bootstrap;
+    let t = Instant::now();
+    let _ = calibration::reliability(&p, 15, &boot, &mut |_| {}).unwrap();
+    println!("reliability {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let split = Split::default();
+    for m in Method::ALL {
+        let t = Instant::now();
+        let _ = calibration::recalibrate(&p, &[m], &split, 15, &boot, &mut |_| {}).unwrap();
+        println!(
+            "{:<11} {:>8.1} ms",
+            m.name(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    let t = Instant::now();
+    let _ = calibration::recalibrate(&p, &Method::ALL, &split, 15, &boot, &mut |_| {}).unwrap();
+    println!("all methods {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
 }

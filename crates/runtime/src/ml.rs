@@ -26,39 +26,13 @@ pub(crate) const ML_OPS: &[&str] = &[
 /// Load-time check of attributes we do not handle; `None` when fine.
 pub(crate) fn unsupported_reason(n: &Node) -> Option<String> {
     match n.op.as_str() {
-        "LinearClassifier" => {
-            if n.attrs.has("classlabels_strings") {
-                return Some(
-                    "string class labels are not supported; train with integer labels".into(),
-                );
-            }
-            let pt = n.attrs.s("post_transform").unwrap_or_else(|| "NONE".into());
-            if !matches!(
-                pt.as_str(),
-                "NONE" | "LOGISTIC" | "SOFTMAX" | "SOFTMAX_ZERO"
-            ) {
-                return Some(format!("post_transform {pt} is not supported"));
-            }
-            None
-        }
+        "LinearClassifier" => classifier_problem(n),
         "LinearRegressor" => {
             let pt = n.attrs.s("post_transform").unwrap_or_else(|| "NONE".into());
             (pt != "NONE").then(|| format!("post_transform {pt} is not supported"))
         }
         "TreeEnsembleClassifier" | "TreeEnsembleRegressor" => {
-            if n.attrs.has("classlabels_strings") {
-                return Some(
-                    "string class labels are not supported; train with integer labels".into(),
-                );
-            }
-            let pt = n.attrs.s("post_transform").unwrap_or_else(|| "NONE".into());
-            if !matches!(
-                pt.as_str(),
-                "NONE" | "LOGISTIC" | "SOFTMAX" | "SOFTMAX_ZERO"
-            ) {
-                return Some(format!("post_transform {pt} is not supported"));
-            }
-            Trees::parse(n).err()
+            classifier_problem(n).or_else(|| Trees::parse(n).err())
         }
         "SVMClassifier" | "SVMRegressor" => crate::svm::Svm::parse(n).err(),
         "Imputer" => n
@@ -67,6 +41,20 @@ pub(crate) fn unsupported_reason(n: &Node) -> Option<String> {
             .then(|| "integer imputation is not supported".into()),
         _ => None,
     }
+}
+
+/// What the classifier-style ops (and tree ensembles) cannot take: string
+/// class labels, and post-transforms other than the softmax/logistic family.
+pub(crate) fn classifier_problem(n: &Node) -> Option<String> {
+    if n.attrs.has("classlabels_strings") {
+        return Some("string class labels are not supported; train with integer labels".into());
+    }
+    let pt = n.attrs.s("post_transform").unwrap_or_else(|| "NONE".into());
+    (!matches!(
+        pt.as_str(),
+        "NONE" | "LOGISTIC" | "SOFTMAX" | "SOFTMAX_ZERO"
+    ))
+    .then(|| format!("post_transform {pt} is not supported"))
 }
 
 /// Input as a float 2-D tensor [N, F] on the device (1-D input is one row).

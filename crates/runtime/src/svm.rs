@@ -65,8 +65,8 @@ fn f64s(n: &Node, name: &str) -> Vec<f64> {
 impl Svm {
     pub(crate) fn parse(n: &Node) -> Result<Svm, String> {
         let a = &n.attrs;
-        if a.has("classlabels_strings") {
-            return Err("string class labels are not supported; train with integer labels".into());
+        if let Some(problem) = crate::ml::classifier_problem(n) {
+            return Err(problem);
         }
         let kernel = match a
             .s("kernel_type")
@@ -83,11 +83,7 @@ impl Svm {
         let kp = f64s(n, "kernel_params");
         let post = a.s("post_transform").unwrap_or_else(|| "NONE".into());
         let classifier = n.op == "SVMClassifier";
-        if !matches!(
-            post.as_str(),
-            "NONE" | "LOGISTIC" | "SOFTMAX" | "SOFTMAX_ZERO"
-        ) || (!classifier && post != "NONE")
-        {
+        if !classifier && post != "NONE" {
             return Err(format!("post_transform {post} is not supported"));
         }
         let vectors_per_class: Vec<usize> = a

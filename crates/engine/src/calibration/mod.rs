@@ -1059,6 +1059,7 @@ pub fn recalibrate(
             in_order.push(by_method.swap_remove(pos));
         }
     }
+    type Judged = std::result::Result<(Calibrator, HeldOut), String>;
     let judge = |(method, r): (Method, Fitted)| -> (Method, Judged) {
         let judged = r.and_then(|(cal, out_of_fold)| {
             let after_probs = match out_of_fold {
@@ -1070,7 +1071,6 @@ pub fn recalibrate(
         });
         (method, judged)
     };
-    type Judged = std::result::Result<(Calibrator, HeldOut), String>;
     #[cfg(feature = "parallel")]
     let fitted: Vec<(Method, Judged)> = {
         use rayon::prelude::*;
