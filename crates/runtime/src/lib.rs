@@ -6,27 +6,29 @@
 //! uploaded once) and runs it on burn tensors — on burn's flex CPU backend natively and in wasm,
 //! or on WebGPU in the browser — with one code path for every device.
 //!
-//! Layers: [`proto`] (decoding) → [`model`] (plan and run) → `ops`/`ml` (operators on
-//! [`value`]s: device tensors, and small host tensors for shape arithmetic).
+//! Layers: [`proto`] (decoding) → [`plan`] (check against the [`registry`], fold, order,
+//! lifetimes) → [`model`] (run) → `ops`/`ml` (operators by family, on [`value`]s: device tensors,
+//! and small host tensors for shape arithmetic).
 
 mod device;
 mod error;
+mod fold;
 mod ml;
 mod model;
 mod ops;
-pub mod predict;
+mod plan;
 mod proto;
-mod svm;
+mod registry;
+#[cfg(test)]
+mod testing;
 mod types;
 mod value;
 
 pub use device::RuntimeDevice;
 pub use error::RuntimeError;
-pub use model::{Model, STANDARD_OPS};
+pub use model::Model;
+pub use registry::{ML_OPS, STANDARD_OPS};
 pub use types::{DType, DeviceChoice, HostData, HostTensor, LoadOptions, TensorInfo, format_dims};
-
-/// ai.onnx.ml operators this runtime implements.
-pub const ML_OPS: &[&str] = ml::ML_OPS;
 
 /// Polls a future to completion on this thread (native only).
 #[cfg(not(target_arch = "wasm32"))]

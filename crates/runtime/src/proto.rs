@@ -1,4 +1,5 @@
-//! Decoding: ONNX protobuf (the `ModelProto` types that onnx-ir re-exports) → our graph IR.
+//! Decoding: ONNX protobuf (the `ModelProto` types that onnx-ir re-exports) → attributes, host
+//! tensors and tensor descriptions; `plan.rs` builds the graph from them.
 
 use std::collections::HashMap;
 
@@ -44,21 +45,6 @@ impl Attrs {
     pub fn t(&self, name: &str) -> Option<&TensorProto> {
         self.0.get(name).and_then(|a| a.t.as_ref())
     }
-}
-
-/// One node of the graph, its inputs and outputs resolved to value ids.
-#[derive(Clone, Debug)]
-pub(crate) struct Node {
-    pub op: String,
-    pub domain: String,
-    pub name: String,
-    pub inputs: Vec<Option<usize>>,
-    pub outputs: Vec<Option<usize>>,
-    pub attrs: Attrs,
-    /// Opset version of the node's domain.
-    pub opset: i64,
-    /// Per-node state an op derives once from its attributes (e.g. parsed trees).
-    pub cache: std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Converts an initializer or attribute tensor to a host value.

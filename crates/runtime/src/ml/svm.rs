@@ -21,8 +21,31 @@
 //! dot products per row, and the pairwise coupling is sequential per row);
 //! outputs are f32 like onnxruntime's.
 
-use crate::ml::host_post;
-use crate::proto::Node;
+use crate::error::OpResult;
+use crate::ops::Ctx;
+use crate::ops::helpers::req;
+use crate::plan::Node;
+use crate::registry::{AsyncOp, OpDef};
+use crate::types::DType;
+use crate::value::*;
+
+use super::{host_post, matrix_shape, parse_into_cache, parsed};
+
+pub(crate) const OPS: &[OpDef] = &[
+    OpDef::asynk("SVMClassifier", AsyncOp::Svm)
+        .check(check)
+        .note(
+            "SVC, NuSVC; linear/poly/RBF/sigmoid kernels; Platt probabilities, pairwise coupling",
+        ),
+    OpDef::asynk("SVMRegressor", AsyncOp::Svm)
+        .check(check)
+        .note("SVR, NuSVR, OneClassSVM"),
+];
+
+/// The support vectors and coefficients, parsed into the node's cache.
+fn check(n: &Node) -> Option<String> {
+    parse_into_cache(n, Svm::parse)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kernel {
@@ -362,6 +385,56 @@ fn couple(r: &[f64], k: usize) -> Vec<f64> {
         }
     }
     p
+}
+
+pub(crate) async fn svm(ctx: &Ctx<'_>, n: &Node, ins: &mut [Option<Val>]) -> OpResult<Vec<Val>> {
+    let cached = parsed(n, Svm::parse)?;
+    let svm = cached.downcast_ref::<Svm>().ok_or("internal: svm cache")?;
+    let x = req(ins, 0)?;
+    let (nrow, f) = matrix_shape(x)?;
+    if f != svm.width() {
+        return Err(format!(
+            "the model expects {} features per row, the input has {f}",
+            svm.width()
+        ));
+    }
+    let xv: Vec<f64> = x
+        .host()
+        .await?
+        .data
+        .as_f32()
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect();
+    let rows = xv.chunks(f.max(1)).take(nrow);
+    let to_dev = |v: Val| -> OpResult<Val> {
+        Ok(if v.numel() > HOST_MAX {
+            Val::D(v.dev(ctx.dev)?)
+        } else {
+            v
+        })
+    };
+    if n.op == "SVMRegressor" {
+        let out: Vec<f32> = rows.map(|r| svm.regress(r) as f32).collect();
+        let v = Val::H(HVal::new(vec![nrow, 1], HData::F(out), DType::F32));
+        return Ok(vec![to_dev(v)?]);
+    }
+    let mut labels = Vec::with_capacity(nrow);
+    let mut out = Vec::new();
+    for r in rows {
+        let (l, sc) = svm.classify(r);
+        labels.push(l);
+        out.extend(sc.iter().map(|&v| v as f32));
+    }
+    let cols = out.len() / nrow.max(1);
+    Ok(vec![
+        Val::H(HVal::new(vec![nrow], HData::I(labels), DType::I64)),
+        to_dev(Val::H(HVal::new(
+            vec![nrow, cols],
+            HData::F(out),
+            DType::F32,
+        )))?,
+    ])
 }
 
 #[cfg(test)]
