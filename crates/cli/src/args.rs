@@ -25,6 +25,21 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Show a file's columns, their types, and which columns look like label and scores.
     Inspect(InspectArgs),
+    /// Run an audit file (TOML or JSON, as `--save-audit` writes it): its
+    /// inputs, columns, model, analyses, seed and outputs. Paths in it are
+    /// relative to the file.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The audit file (`.toml` or `.json`).
+    #[arg(value_name = "AUDIT")]
+    pub audit: PathBuf,
+
+    /// No summary and no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Options shared by commands that read a CSV.
@@ -89,8 +104,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub batch_size: usize,
 
-    /// With --model: run it on the CPU or a GPU (wgpu).
-    #[arg(long, value_name = "DEVICE", default_value = "cpu", value_parser = ["cpu", "gpu"])]
+    /// With --model: run it on the CPU, a GPU (wgpu), or auto (a GPU when usable).
+    #[arg(long, value_name = "DEVICE", default_value = "cpu", value_parser = ["cpu", "gpu", "auto"])]
     pub device: String,
 
     /// The task (default: inferred from the columns).
@@ -137,6 +152,12 @@ pub struct EvalArgs {
     /// to the scores before evaluating.
     #[arg(long, value_name = "FILE")]
     pub calibrator: Option<PathBuf>,
+
+    /// Also save this command as an audit file (TOML for `.toml`, else
+    /// JSON) that `assay run` runs again; paths in it are written relative
+    /// to it.
+    #[arg(long, value_name = "FILE")]
+    pub save_audit: Option<PathBuf>,
 
     /// No summary and no progress bar.
     #[arg(long, short = 'q')]

@@ -1,26 +1,35 @@
-//! The commands: each reads, calls the engine, builds the report, writes.
+//! The commands: translate flags into a plan, supply its inputs from files,
+//! run the pipeline, write what the plan asks for. No audit logic lives
+//! here: that is `assay-audit`'s.
 
-use crate::args::{CalibrateArgs, DataArgs, EvalArgs, InspectArgs};
+use crate::args::{CalibrateArgs, EvalArgs, InspectArgs};
+use crate::plan::{eval_plan, with_flag};
 use crate::progress::Bars;
-use assay_engine::Request;
-use assay_engine::bootstrap::BootstrapOptions;
-use assay_engine::calibration::methods::Method;
-use assay_engine::calibration::{CalibrationOptions, CalibratorArtifact, SplitSpec};
-use assay_engine::csv_read::{CsvOptions, read_csv};
-use assay_engine::evaluate::EvalOptions;
-use assay_engine::prepare::ColumnSpec;
-use assay_report::{Config, InputFile, ModelInfo, Report, html, markdown};
+use assay_audit::{AuditError, Environment, Input, Inputs, Run};
+use assay_engine::Cancel;
+use assay_engine::analyses::calibration::CalibratorArtifact;
+use assay_engine::io::csv::{CsvOptions, read_csv};
+use assay_engine::io::{CsvSource, InputSummary};
+use assay_engine::plan::{AuditPlan, DeviceChoice, Format, InputRole};
+use assay_report::{html, markdown, text};
+use assay_runtime::{LoadOptions, RuntimeDevice};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-type CmdResult = Result<(), String>;
+pub type CmdResult = Result<(), String>;
 
-/// An opened input, its size when known, and its name.
-type Opened = (Box<dyn Read + Send>, Option<u64>, String);
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
 
-fn open(path: &Path) -> Result<Opened, String> {
+/// Open a data file (`-`: standard input), with its size when known.
+fn open(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
     if path.as_os_str() == "-" {
-        return Ok((Box::new(std::io::stdin()), None, "stdin".into()));
+        return Ok((Box::new(std::io::stdin()), None));
     }
     let f = std::fs::File::open(path)
         .map_err(|e| format!("cannot open '{}': {}", path.display(), io_reason(&e)))?;
@@ -33,29 +42,7 @@ fn open(path: &Path) -> Result<Opened, String> {
             path.display()
         ));
     }
-    Ok((
-        Box::new(f),
-        Some(meta.len()),
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    ))
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
-fn csv_options(d: &DataArgs) -> CsvOptions {
-    CsvOptions {
-        delimiter: d.delimiter,
-        types: d.types.iter().cloned().collect(),
-        ..CsvOptions::default()
-    }
+    Ok((Box::new(f), Some(meta.len())))
 }
 
 /// Write `content` to `path` atomically (temp file + rename), so a failed run
@@ -70,7 +57,7 @@ fn write_output(path: &Path, content: &str) -> CmdResult {
     }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".partial");
-    let tmp = std::path::PathBuf::from(tmp);
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, content)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| {
@@ -79,161 +66,128 @@ fn write_output(path: &Path, content: &str) -> CmdResult {
         })
 }
 
-fn check_eval_args(a: &EvalArgs) -> CmdResult {
-    if !(0.0..=1.0).contains(&a.threshold) {
+/// Read a model or calibrator file, refusing a model over the size limit
+/// before reading it.
+fn read_file(path: &Path, role: InputRole, limit: usize) -> Result<Vec<u8>, String> {
+    let what = role.as_str();
+    if role == InputRole::Model
+        && let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > limit as u64
+    {
         return Err(format!(
-            "--threshold {} is outside [0, 1]; it applies to probabilities (after --logits, if given)",
-            a.threshold
+            "{}: model is {} bytes ({:.1} MiB), over the limit of {limit} bytes ({:.0} MiB)",
+            path.display(),
+            meta.len(),
+            meta.len() as f64 / 1048576.0,
+            limit as f64 / 1048576.0
         ));
     }
-    if !(a.ci_level > 0.0 && a.ci_level < 1.0) {
-        return Err(format!("--ci-level {} must be between 0 and 1", a.ci_level));
+    std::fs::read(path)
+        .map_err(|e| format!("cannot read {what} '{}': {}", path.display(), io_reason(&e)))
+}
+
+/// The device the plan asks for, natively: the CPU, or a GPU (wgpu; `auto`
+/// falls back to the CPU, saying why).
+fn device(choice: DeviceChoice) -> Result<(RuntimeDevice, Option<String>), String> {
+    match choice {
+        DeviceChoice::Cpu => Ok((RuntimeDevice::cpu(), None)),
+        DeviceChoice::Gpu => assay_runtime::block_on(RuntimeDevice::gpu())
+            .map(|d| (d, None))
+            .map_err(|e| with_flag(&e.to_string(), Some(assay_engine::OptionKey::Device))),
+        DeviceChoice::Auto => Ok(match assay_runtime::block_on(RuntimeDevice::gpu()) {
+            Ok(d) => (d, None),
+            Err(e) => (
+                RuntimeDevice::cpu(),
+                Some(format!("no GPU ({e}); the model ran on the CPU")),
+            ),
+        }),
     }
-    if a.bootstrap > 1_000_000 {
-        return Err(format!(
-            "--bootstrap {} is more resamples than useful (at most 1,000,000)",
-            a.bootstrap
-        ));
+}
+
+/// Where an input's bytes are: its path in the plan, relative to `base`.
+fn input_path(base: &Path, path: Option<&str>, name: &str) -> PathBuf {
+    let p = PathBuf::from(path.unwrap_or(name));
+    if p.is_absolute() || p.as_os_str() == "-" {
+        p
+    } else {
+        base.join(p)
+    }
+}
+
+/// The CLI's words for an audit error: the message and the flag to fix it.
+fn describe(e: &AuditError) -> String {
+    with_flag(&e.to_string(), e.key())
+}
+
+/// Run a plan whose inputs are files (paths relative to `base`); write its
+/// outputs; print the summary unless `quiet`.
+pub fn run_plan(plan: &AuditPlan, base: &Path, quiet: bool) -> CmdResult {
+    // Checked here too, so a bad option is named before any file is read.
+    plan.validate()
+        .map_err(|e| with_flag(&e.message, Some(e.key)))?;
+    let load = LoadOptions::default();
+    let mut inputs = Inputs::new();
+    for spec in &plan.inputs {
+        let path = input_path(base, spec.path.as_deref(), &spec.name);
+        let input = match spec.role {
+            InputRole::Data => {
+                let (reader, size) = open(&path)?;
+                let Format::Csv { delimiter, types } = &spec.format;
+                Input::Table(Box::new(CsvSource {
+                    reader,
+                    size,
+                    options: CsvOptions {
+                        delimiter: delimiter.map(|d| d as u8),
+                        types: types.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                        ..CsvOptions::default()
+                    },
+                }))
+            }
+            role => Input::Bytes(read_file(&path, role, load.max_bytes)?),
+        };
+        inputs.add(spec.name.clone(), input);
+    }
+    let device = match &plan.model {
+        Some(m) => Some(device(m.device)?),
+        None => None,
+    };
+    let start = std::time::Instant::now();
+    let now = move || start.elapsed().as_secs_f64();
+    let env = Environment {
+        producer: "assay-cli",
+        device,
+        now: &now,
+        cancel: Cancel::new(),
+        load,
+    };
+    let json_to_stdout = plan.outputs.json.as_deref() == Some("-");
+    let mut bars = Bars::new(quiet);
+    let result = assay_runtime::block_on(assay_audit::run(plan, inputs, &env, &mut |p| {
+        bars.update(p)
+    }));
+    bars.finish();
+    let run = result.map_err(|e| describe(&e))?;
+    for w in &run.report.warnings {
+        eprintln!("warning: {w}");
+    }
+    write_outputs(plan, base, &run, quiet)?;
+    if !quiet && !json_to_stdout {
+        print!("{}", text::render(&run.report));
     }
     Ok(())
 }
 
-/// What `assay calibrate` adds to an evaluation.
-pub struct CalibrationRequest {
-    pub options: CalibrationOptions,
-    pub export: Option<(std::path::PathBuf, Option<Method>)>,
-}
-
-/// `assay eval` (and the evaluation part of `assay calibrate`).
-pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
-    check_eval_args(&a)?;
-    let calibrator = match &a.calibrator {
-        None => None,
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                format!(
-                    "cannot read calibrator '{}': {}",
-                    p.display(),
-                    io_reason(&e)
-                )
-            })?;
-            Some(
-                CalibratorArtifact::from_json(&text)
-                    .map_err(|e| format!("{}: {e}", p.display()))?,
-            )
-        }
-    };
-    let (input, total, name) = open(&a.data.data)?;
-    let mut spec = ColumnSpec {
-        label: a.label.clone(),
-        scores: a.score.clone(),
-        task: a.task,
-        positive: a.positive.clone(),
-        logits: a.logits,
-    };
-    let opts = EvalOptions {
-        threshold: a.threshold,
-        bootstrap: BootstrapOptions {
-            resamples: a.bootstrap,
-            seed: a.seed,
-            level: a.ci_level,
-        },
-        ..EvalOptions::default()
-    };
-    let mut req = Request {
-        columns: spec.clone(),
-        csv: csv_options(&a.data),
-        evaluation: opts.clone(),
-        calibrator,
-        calibration: calibration.as_ref().map(|c| c.options.clone()),
-    };
-    let json_to_stdout = a.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let mut bars = Bars::new(a.quiet);
-    let model = match &a.model {
-        Some(path) => Some(crate::model::load(path, &a.device)?),
-        None => None,
-    };
-    let reader = std::io::BufReader::with_capacity(1 << 20, input);
-    let result = (|| -> Result<(assay_engine::RunOutput, Option<ModelInfo>), String> {
-        match &model {
-            None => assay_engine::run_csv(reader, total, &name, &req, &mut |p| bars.update(p))
-                .map(|r| (r, None))
-                .map_err(|e| e.to_string()),
-            Some(m) => {
-                let extra = a.features.clone();
-                let (mut table, summary) =
-                    assay_engine::read_stage(reader, total, &req, extra.as_deref(), &mut |p| {
-                        bars.update(p)
-                    })
-                    .map_err(|e| e.to_string())?;
-                let (run, info) = crate::model::predict(m, &mut table, &a, &mut bars)?;
-                req.columns.scores = run.scores.clone();
-                let r = assay_engine::analyze_stage(&table, summary, &name, &req, &mut |p| {
-                    bars.update(p)
-                })
-                .map_err(|e| e.to_string())?;
-                Ok((r, Some(info)))
-            }
-        }
-    })();
-    bars.finish();
-    let (mut r, model_info) = result?;
-    if let Some(m) = &model {
-        for a in &mut r.artifacts {
-            a.fitted_on.model_sha256 = Some(m.input_file.sha256.clone());
-        }
-    }
-    spec.scores = req.columns.scores.clone();
-    for w in &r.warnings {
-        eprintln!("warning: {w}");
-    }
-    let mut inputs = vec![InputFile::from_csv(&name, &r.input)];
-    if let Some(m) = &model {
-        inputs.push(m.input_file.clone());
-    }
-    if let (Some(p), Some(_)) = (&a.calibrator, &req.calibrator) {
-        let bytes = std::fs::read(p).map_err(|e| format!("cannot read '{}': {e}", p.display()))?;
-        inputs.push(InputFile {
-            role: "calibrator".into(),
-            name: p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: assay_engine::csv_read::sha256_hex(&bytes),
-            bytes: bytes.len() as u64,
-            rows: None,
-        });
-    }
-    let report = Report::new(
-        "assay-cli",
-        inputs,
-        Config {
-            columns: spec,
-            evaluation: opts,
-            delimiter: Some(r.input.delimiter),
-            calibration: req.calibration.clone(),
-            model: a.model.as_ref().map(|_| assay_report::ModelConfig {
-                features: a.features.clone(),
-                output: a.output.clone(),
-                batch_size: a.batch_size,
-                classes: a.classes.clone(),
-                device: a.device.clone(),
-            }),
-        },
-        r.evaluation,
-        r.warnings,
-    )
-    .with_calibration(r.calibration, r.applied_calibrator)
-    .with_model(model_info);
-    if let Some((path, method)) = calibration.as_ref().and_then(|c| c.export.as_ref()) {
-        let best = report
-            .calibration
-            .as_ref()
+fn write_outputs(plan: &AuditPlan, base: &Path, run: &Run, quiet: bool) -> CmdResult {
+    let out = |p: &str| input_path(base, Some(p), p);
+    if let Some(export) = &plan.outputs.calibrator {
+        let best = run
+            .report
+            .calibration()
             .and_then(|c| c.recalibration.as_ref())
             .and_then(|rc| rc.best);
-        let chosen = method.or(best).or(r.artifacts.first().map(|a| a.method));
-        let art = r
-            .artifacts
+        let fitted = run.calibrators();
+        let chosen = export.method.or(best).or(fitted.first().map(|a| a.method));
+        let art: &CalibratorArtifact = fitted
             .iter()
             .find(|a| Some(a.method) == chosen)
             .ok_or_else(|| match chosen {
@@ -242,92 +196,154 @@ pub fn eval(a: EvalArgs, calibration: Option<CalibrationRequest>) -> CmdResult {
                 }
                 None => "no calibrator could be fitted on this data, so none was saved".into(),
             })?;
-        write_output(path, &art.to_json())?;
-        if !a.quiet {
+        let path = out(&export.path);
+        write_output(&path, &art.to_json())?;
+        if !quiet {
             eprintln!("saved the {} calibrator to {}", art.method, path.display());
         }
     }
-    if let Some(p) = &a.json {
-        write_output(p, &report.to_json())?;
+    if let Some(p) = &plan.outputs.json {
+        write_output(&out(p), &run.report.to_json())?;
     }
-    if let Some(p) = &a.html {
-        write_output(p, &html::document(&report))?;
+    if let Some(p) = &plan.outputs.html {
+        write_output(&out(p), &html::document(&run.report))?;
     }
-    if let Some(p) = &a.markdown {
-        write_output(p, &markdown::render(&report))?;
-    }
-    if !a.quiet && !json_to_stdout {
-        print!("{}", crate::summary::render(&report));
+    if let Some(p) = &plan.outputs.markdown {
+        write_output(&out(p), &markdown::render(&run.report))?;
     }
     Ok(())
 }
 
+/// `path` relative to the directory `base` (both relative to the current
+/// directory or absolute).
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        };
+        // Lexically normalised: `a/./b/../c` → `a/c`.
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (p, b) = (abs(path), abs(base));
+    let pc: Vec<_> = p.components().collect();
+    let bc: Vec<_> = b.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..bc.len() {
+        out.push("..");
+    }
+    for c in &pc[common..] {
+        out.push(c);
+    }
+    out
+}
+
+/// Write `plan` as an audit file at `path`, its paths made relative to it.
+fn save_audit(plan: &AuditPlan, path: &Path) -> CmdResult {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let rel = |p: &str| -> String {
+        if p == "-" {
+            p.to_owned()
+        } else {
+            relative_to(Path::new(p), dir).display().to_string()
+        }
+    };
+    let mut p = plan.clone();
+    for i in &mut p.inputs {
+        if let Some(x) = &i.path {
+            if x == "-" {
+                return Err("--save-audit needs the data in a file, not on standard input".into());
+            }
+            i.path = Some(rel(x));
+        }
+    }
+    let o = &mut p.outputs;
+    for x in [&mut o.json, &mut o.html, &mut o.markdown]
+        .into_iter()
+        .flatten()
+    {
+        *x = rel(x);
+    }
+    if let Some(c) = &mut o.calibrator {
+        c.path = rel(&c.path);
+    }
+    let text = if path.extension().is_some_and(|e| e == "toml") {
+        toml::to_string_pretty(&p).map_err(|e| format!("cannot write the audit file: {e}"))?
+    } else {
+        p.to_json()
+    };
+    write_output(path, &text)
+}
+
+/// `assay eval`
+pub fn eval(a: EvalArgs) -> CmdResult {
+    let plan = eval_plan(&a, None)?;
+    if let Some(p) = &a.save_audit {
+        save_audit(&plan, p)?;
+    }
+    run_plan(&plan, Path::new(""), a.quiet)
+}
+
 /// `assay calibrate`
 pub fn calibrate(a: CalibrateArgs) -> CmdResult {
-    let methods: Vec<Method> = if a.methods.iter().any(|m| m == "all") {
-        Method::ALL.to_vec()
-    } else if a.methods.iter().any(|m| m == "none") {
-        Vec::new()
-    } else {
-        a.methods
-            .iter()
-            .map(|m| m.parse::<Method>())
-            .collect::<Result<_, _>>()?
-    };
-    let split = match (&a.split_column, &a.calibration_value, a.folds) {
-        (Some(c), Some(v), _) => SplitSpec::Column {
-            column: c.clone(),
-            value: v.clone(),
-        },
-        (_, _, Some(k)) => SplitSpec::Folds {
-            folds: k,
-            seed: a.eval.seed,
-        },
-        _ => {
-            if !(a.calibration_fraction > 0.0 && a.calibration_fraction < 1.0) {
-                return Err(format!(
-                    "--calibration-fraction {} must be between 0 and 1",
-                    a.calibration_fraction
-                ));
-            }
-            SplitSpec::Random {
-                fraction: a.calibration_fraction,
-                seed: a.eval.seed,
-            }
-        }
-    };
-    let export_method = match &a.export_method {
-        Some(m) => {
-            let m: Method = m.parse()?;
-            if !methods.contains(&m) {
-                return Err(format!("--export-method {m} is not among --methods"));
-            }
-            Some(m)
-        }
-        None => None,
-    };
-    if a.export_calibrator.is_some() && methods.is_empty() {
-        return Err("--export-calibrator needs at least one method (not --methods none)".into());
+    let plan = eval_plan(&a.eval, Some(&a))?;
+    if let Some(p) = &a.eval.save_audit {
+        save_audit(&plan, p)?;
     }
-    let req = CalibrationRequest {
-        options: CalibrationOptions {
-            bins: a.bins,
-            methods,
-            split,
-            slice: a.slice.clone(),
-        },
-        export: a.export_calibrator.clone().map(|p| (p, export_method)),
+    run_plan(&plan, Path::new(""), a.eval.quiet)
+}
+
+/// `assay run`
+pub fn run(a: crate::args::RunArgs) -> CmdResult {
+    let text = std::fs::read_to_string(&a.audit).map_err(|e| {
+        format!(
+            "cannot read audit file '{}': {}",
+            a.audit.display(),
+            io_reason(&e)
+        )
+    })?;
+    let toml = a.audit.extension().is_some_and(|e| e == "toml");
+    let plan: AuditPlan = if toml {
+        toml::from_str(&text).map_err(|e| {
+            format!(
+                "{}: not an Assay audit file: {}",
+                a.audit.display(),
+                e.message()
+            )
+        })?
+    } else {
+        AuditPlan::from_json(&text).map_err(|e| format!("{}: {e}", a.audit.display()))?
     };
-    eval(a.eval, Some(req))
+    let base = a.audit.parent().unwrap_or(Path::new(""));
+    run_plan(&plan, base, a.quiet)
 }
 
 /// `assay inspect`
 pub fn inspect(a: InspectArgs) -> CmdResult {
-    let (input, _, name) = open(&a.data.data)?;
-    let mut opts = csv_options(&a.data);
-    opts.max_rows = Some(a.rows.max(1));
-    opts.infer_rows = a.rows.max(1);
-    let (table, summary) = read_csv(input, &opts, &mut |_| {}).map_err(|e| e.to_string())?;
+    let (input, _) = open(&a.data.data)?;
+    let name = crate::plan::input_name(&a.data.data);
+    let opts = CsvOptions {
+        delimiter: a.data.delimiter,
+        types: a.data.types.iter().cloned().collect(),
+        max_rows: Some(a.rows.max(1)),
+        infer_rows: a.rows.max(1),
+        ..CsvOptions::default()
+    };
+    let (table, summary): (_, InputSummary) =
+        read_csv(input, &opts, &mut |_| {}).map_err(|e| e.to_string())?;
     let info =
         assay_engine::inspect::inspect(&table, summary.truncated).map_err(|e| e.to_string())?;
     println!(
@@ -335,10 +351,10 @@ pub fn inspect(a: InspectArgs) -> CmdResult {
         info.columns.len(),
         info.rows_inspected,
         if info.truncated { ", more follow" } else { "" },
-        if summary.delimiter == '\t' {
-            "\\t".to_string()
-        } else {
-            summary.delimiter.to_string()
+        match summary.delimiter {
+            Some('\t') => "\\t".to_string(),
+            Some(d) => d.to_string(),
+            None => String::new(),
         }
     );
     let w = info

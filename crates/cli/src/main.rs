@@ -5,9 +5,8 @@
 
 mod args;
 mod commands;
-mod model;
+mod plan;
 mod progress;
-mod summary;
 
 use clap::Parser;
 
@@ -15,9 +14,10 @@ fn main() {
     keep_freed_memory();
     let cli = args::Cli::parse();
     let result = match cli.command {
-        args::Command::Eval(a) => commands::eval(a, None),
+        args::Command::Eval(a) => commands::eval(a),
         args::Command::Calibrate(a) => commands::calibrate(a),
         args::Command::Inspect(a) => commands::inspect(a),
+        args::Command::Run(a) => commands::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

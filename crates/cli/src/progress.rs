@@ -1,13 +1,13 @@
 //! Progress bars on stderr (indicatif). Hidden when stderr is not a terminal,
 //! so logs and pipes stay clean.
 
-use assay_engine::evaluate::Progress;
+use assay_engine::progress::{Progress, Stage, Unit};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// One bar that follows the engine's stages.
+/// One bar that follows the audit's stages.
 pub struct Bars {
     bar: ProgressBar,
-    stage: &'static str,
+    stage: Option<Stage>,
 }
 
 impl Bars {
@@ -20,23 +20,23 @@ impl Bars {
                 ProgressDrawTarget::stderr()
             },
         );
-        Bars { bar, stage: "" }
+        Bars { bar, stage: None }
     }
 
-    /// Feed an engine progress event.
+    /// Feed a progress event.
     pub fn update(&mut self, p: Progress) {
-        if p.stage != self.stage {
-            self.stage = p.stage;
-            let style = match p.stage {
-                "read" => ProgressStyle::with_template(
-                    "{msg:>10} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec})",
+        if Some(p.stage) != self.stage {
+            self.stage = Some(p.stage);
+            let style = match p.stage.unit() {
+                Unit::Bytes => ProgressStyle::with_template(
+                    "{msg:>24} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec})",
                 ),
-                _ => ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})"),
+                _ => ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len} ({eta})"),
             }
             .expect("valid template")
             .progress_chars("=> ");
             self.bar.set_style(style);
-            self.bar.set_message(p.stage);
+            self.bar.set_message(p.stage.label());
             self.bar.set_length(p.total.max(1));
             self.bar.reset();
         }

@@ -1,11 +1,17 @@
 //! Errors the engine reports to a user.
 //!
 //! Every variant renders as one line that says what is wrong and, where there is
-//! one, what to do about it. Callers (the CLI, the page) print the message as is:
-//! nothing here should need a stack trace or a debugger to understand. Line
-//! numbers are 1-based and count the header as line 1, the way a text editor
-//! shows the file.
+//! one, what to do about it. Nothing here should need a stack trace or a
+//! debugger to understand. Line numbers are 1-based and count the header as
+//! line 1, the way a text editor shows the file.
+//!
+//! Messages name settings in words ("the logits option"), never by a
+//! front end's spelling: [`EngineError::hint`] says which setting would fix
+//! the problem, as an [`OptionKey`], and each front end adds where that
+//! setting is in its own terms (`--logits` in the CLI, a check box on the
+//! page).
 
+use crate::plan::OptionKey;
 use thiserror::Error;
 
 /// The engine's error type.
@@ -76,7 +82,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "score column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); binary scores must be probabilities of the positive class — if they are logits (raw model outputs), use the logits option (--logits) to apply the sigmoid"
+        "score column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); binary scores must be probabilities of the positive class — if they are logits (raw model outputs), use the logits option to apply the sigmoid"
     )]
     ScoreOutOfRange {
         column: String,
@@ -86,7 +92,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "probability column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); multiclass scores must be probabilities — if they are logits, use the logits option (--logits) to apply the softmax"
+        "probability column '{column}' has values outside [0, 1] (min {min}, max {max}; first at line {line}); multiclass scores must be probabilities — if they are logits, use the logits option to apply the softmax"
     )]
     ProbabilityOutOfRange {
         column: String,
@@ -102,8 +108,9 @@ pub enum EngineError {
         classes: Vec<String>,
     },
 
-    #[error("{0}")]
-    Config(String),
+    /// A setting that is wrong or does not fit the data.
+    #[error("{message}")]
+    Invalid { key: OptionKey, message: String },
 
     #[error("the label column '{column}' has {n} distinct values ({}) but a binary task needs at most 2; for multiclass give one probability column per class", quote_list(.values))]
     TooManyClasses {
@@ -112,7 +119,7 @@ pub enum EngineError {
         values: Vec<String>,
     },
 
-    #[error("cannot tell which label value is the positive class among {}; choose it (--positive VALUE)", quote_list(.values))]
+    #[error("cannot tell which label value is the positive class among {}; choose it", quote_list(.values))]
     AmbiguousPositive { values: Vec<String> },
 
     #[error("positive class {} is not a value of label column '{column}' (values: {})", quote(.positive), quote_list(.values))]
@@ -127,6 +134,32 @@ pub enum EngineError {
 
     #[error("the input is larger than the limit of {limit} bytes")]
     TooLarge { limit: u64 },
+
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl EngineError {
+    /// The setting that would fix the problem, if one would.
+    pub fn hint(&self) -> Option<OptionKey> {
+        use EngineError::*;
+        match self {
+            Invalid { key, .. } => Some(*key),
+            ScoreOutOfRange { .. } | ProbabilityOutOfRange { .. } => Some(OptionKey::Logits),
+            AmbiguousPositive { .. } | PositiveNotFound { .. } => Some(OptionKey::Positive),
+            TooManyClasses { .. } | LabelWithoutScore { .. } => Some(OptionKey::Scores),
+            Ragged { .. } => Some(OptionKey::Delimiter),
+            _ => None,
+        }
+    }
+
+    /// A setting that is wrong.
+    pub fn invalid(key: OptionKey, message: impl Into<String>) -> EngineError {
+        EngineError::Invalid {
+            key,
+            message: message.into(),
+        }
+    }
 }
 
 fn quote(s: &str) -> String {

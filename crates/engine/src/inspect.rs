@@ -10,7 +10,7 @@ use crate::table::{Column, Table};
 use serde::{Deserialize, Serialize};
 
 /// Summary of one column from the inspected rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ColumnInfo {
     pub name: String,
     #[serde(rename = "type")]
@@ -25,7 +25,7 @@ pub struct ColumnInfo {
 }
 
 /// A guess of the column roles.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct RoleGuess {
     pub label: Option<String>,
     pub scores: Vec<String>,
@@ -33,7 +33,7 @@ pub struct RoleGuess {
 }
 
 /// The result of [`inspect`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inspection {
     pub columns: Vec<ColumnInfo>,
     pub rows_inspected: usize,
@@ -56,16 +56,8 @@ const LABEL_NAMES: &[&str] = &[
     "true",
     "gold",
 ];
-const SCORE_PREFIXES: &[&str] = &[
-    "p_", "prob", "proba", "score", "pred", "y_pred", "yhat", "y_hat", "y_score", "logit",
-];
-
 fn is_score_name(n: &str) -> bool {
-    let l = n.to_lowercase();
-    l == "p"
-        || SCORE_PREFIXES.iter().any(|p| l.starts_with(p))
-        || l.ends_with("_prob")
-        || l.ends_with("_score")
+    crate::heuristics::looks_like_score(n)
 }
 
 /// Describe `table` (the first rows of a file) and guess roles.
@@ -183,7 +175,7 @@ fn guess_roles(cols: &[ColumnInfo]) -> RoleGuess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csv_read::{CsvOptions, read_csv};
+    use crate::io::csv::{CsvOptions, read_csv};
 
     fn guess(csv: &str) -> RoleGuess {
         let (t, _) = read_csv(csv.as_bytes(), &CsvOptions::default(), &mut |_| {}).unwrap();

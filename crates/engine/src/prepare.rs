@@ -9,12 +9,12 @@
 //! warnings that travel into the report.
 
 use crate::error::{EngineError, Result};
-use crate::math::Det;
+use crate::plan::{OptionKey, PredictionSpec};
 use crate::table::{CategoricalColumn, Column, MISSING_CODE, Table, format_number};
 use serde::{Deserialize, Serialize};
 
 /// The kind of prediction task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Task {
     Binary,
@@ -43,50 +43,6 @@ impl std::str::FromStr for Task {
                 "unknown task '{s}' (expected binary, multiclass or regression)"
             )),
         }
-    }
-}
-
-/// Which columns hold what, and how to read them.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ColumnSpec {
-    /// The label (ground truth) column.
-    pub label: String,
-    /// Score columns: `COL`, or `CLASS=COL` to name the class a probability
-    /// column belongs to. Binary: one column, P(positive). Multiclass: one
-    /// probability column per class. Regression: one prediction column.
-    pub scores: Vec<String>,
-    /// The task; inferred from the columns when absent.
-    pub task: Option<Task>,
-    /// The positive class value (binary); inferred for 0/1, yes/no, true/false…
-    pub positive: Option<String>,
-    /// Scores are logits: apply the sigmoid (binary) or softmax (multiclass).
-    pub logits: bool,
-}
-
-impl ColumnSpec {
-    /// `(class, column)` for each score spec (`class` is `None` without `CLASS=`).
-    pub fn score_columns(&self) -> Vec<(Option<String>, String)> {
-        self.scores
-            .iter()
-            .map(|s| match s.split_once('=') {
-                Some((c, col)) if !c.is_empty() && !col.is_empty() => {
-                    (Some(c.trim().to_owned()), col.trim().to_owned())
-                }
-                _ => (None, s.trim().to_owned()),
-            })
-            .collect()
-    }
-
-    /// Every column the evaluation reads (label first).
-    pub fn columns_needed(&self) -> Vec<String> {
-        let mut v = vec![self.label.clone()];
-        for (_, c) in self.score_columns() {
-            if !v.contains(&c) {
-                v.push(c);
-            }
-        }
-        v
     }
 }
 
@@ -291,29 +247,27 @@ fn infer_positive(values: &[String]) -> Result<(String, Option<String>)> {
     })
 }
 
-fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).dexp())
-    } else {
-        let e = x.dexp();
-        e / (1.0 + e)
-    }
-}
-
 /// Validate and collect predictions for evaluation.
-pub fn prepare(table: &Table, spec: &ColumnSpec) -> Result<(Prepared, Vec<String>)> {
+pub fn prepare(table: &Table, spec: &PredictionSpec) -> Result<(Prepared, Vec<String>)> {
     let mut warnings = Vec::new();
     if spec.label.is_empty() {
-        return Err(EngineError::Config(
-            "no label column given (the column with the true values)".into(),
+        return Err(EngineError::invalid(
+            OptionKey::Label,
+            "no label column given (the column with the true values)",
         ));
     }
     if spec.scores.is_empty() {
-        return Err(EngineError::Config(
-            "no score column given (the model's predicted probability or value)".into(),
+        return Err(EngineError::invalid(
+            OptionKey::Scores,
+            "no score column given (the model's predicted probability or value)",
         ));
     }
-    let needed = spec.columns_needed();
+    let mut needed = vec![spec.label.clone()];
+    for s in &spec.scores {
+        if !needed.contains(&s.column) {
+            needed.push(s.column.clone());
+        }
+    }
     let missing: Vec<String> = needed
         .iter()
         .filter(|c| table.column(c).is_none())
@@ -329,12 +283,19 @@ pub fn prepare(table: &Table, spec: &ColumnSpec) -> Result<(Prepared, Vec<String
         return Err(EngineError::NoRows);
     }
     if table.rows() > u32::MAX as usize {
-        return Err(EngineError::Config(format!(
-            "{} rows is more than the 4,294,967,295 Assay can evaluate at once",
-            table.rows()
-        )));
+        return Err(EngineError::invalid(
+            OptionKey::Inputs,
+            format!(
+                "{} rows is more than the 4,294,967,295 Assay can evaluate at once",
+                table.rows()
+            ),
+        ));
     }
-    let scores = spec.score_columns();
+    let scores: Vec<(Option<String>, String)> = spec
+        .scores
+        .iter()
+        .map(|s| (s.class.clone(), s.column.trim().to_owned()))
+        .collect();
     let label_col = column(table, &spec.label)?;
     let task = match spec.task {
         Some(t) => t,
@@ -369,10 +330,13 @@ pub fn prepare(table: &Table, spec: &ColumnSpec) -> Result<(Prepared, Vec<String
     let prepared = match task {
         Task::Regression => {
             if scores.len() != 1 {
-                return Err(EngineError::Config(format!(
-                    "regression takes one prediction column, got {}",
-                    scores.len()
-                )));
+                return Err(EngineError::invalid(
+                    OptionKey::Scores,
+                    format!(
+                        "regression takes one prediction column, got {}",
+                        scores.len()
+                    ),
+                ));
             }
             let y = numeric_values(table, &spec.label, "label")?;
             let yhat = numeric_values(table, &scores[0].1, "prediction")?;
@@ -383,23 +347,14 @@ pub fn prepare(table: &Table, spec: &ColumnSpec) -> Result<(Prepared, Vec<String
             }
         }
         Task::Binary => prepare_binary(table, spec, &scores, &mut warnings)?,
-        Task::Multiclass => {
-            let (y, probs, classes, columns) =
-                prepare_multiclass(table, spec, &scores, &mut warnings)?;
-            Prepared::Multiclass {
-                y,
-                probs,
-                classes,
-                columns,
-            }
-        }
+        Task::Multiclass => prepare_multiclass(table, spec, &scores, &mut warnings)?,
     };
     Ok((prepared, warnings))
 }
 
 fn prepare_binary(
     table: &Table,
-    spec: &ColumnSpec,
+    spec: &PredictionSpec,
     scores: &[(Option<String>, String)],
     warnings: &mut Vec<String>,
 ) -> Result<Prepared> {
@@ -450,28 +405,36 @@ fn prepare_binary(
         [(_, col)] => col.clone(),
         [_, _] => {
             // Two probability columns: use the positive class's.
-            let (_, _, classes, columns) = map_classes(table, spec, scores)?;
+            let ClassMap {
+                classes, columns, ..
+            } = map_classes(table, spec, scores)?;
             match classes.iter().position(|c| same_label(c, &positive)) {
                 Some(i) => columns[i].clone(),
                 None => {
-                    return Err(EngineError::Config(format!(
-                        "two score columns given but neither maps to the positive class '{positive}' (they map to {}); name them CLASS=COLUMN",
-                        crate::error::quote_list(&classes)
-                    )));
+                    return Err(EngineError::invalid(
+                        OptionKey::Scores,
+                        format!(
+                            "two score columns given but neither maps to the positive class '{positive}' (they map to {}); name the class of each column",
+                            crate::error::quote_list(&classes)
+                        ),
+                    ));
                 }
             }
         }
         _ => {
-            return Err(EngineError::Config(format!(
-                "a binary task takes one score column (the probability of the positive class), got {}",
-                scores.len()
-            )));
+            return Err(EngineError::invalid(
+                OptionKey::Scores,
+                format!(
+                    "a binary task takes one score column (the probability of the positive class), got {}",
+                    scores.len()
+                ),
+            ));
         }
     };
     let mut p = numeric_values(table, &score_col, "score")?;
     if spec.logits {
         for v in &mut p {
-            *v = sigmoid(*v);
+            *v = crate::stats::sigmoid(*v);
         }
     }
     check_unit_range(&p, &score_col, false)?;
@@ -549,19 +512,24 @@ fn common_affix(names: &[&str], suffix: bool) -> usize {
     }
 }
 
-/// Map score columns to classes. Returns (label codes → class index, label
-/// dictionary, classes, columns).
-#[allow(clippy::type_complexity)]
+/// Score columns mapped to the classes of the label.
+struct ClassMap {
+    /// Class index of each label dictionary entry (`None`: no column).
+    map: Vec<Option<u32>>,
+    /// The label column as categories.
+    cat: CategoricalColumn,
+    /// The class of each score column, in column order.
+    classes: Vec<String>,
+    /// The score columns.
+    columns: Vec<String>,
+}
+
+/// Map score columns to classes.
 fn map_classes(
     table: &Table,
-    spec: &ColumnSpec,
+    spec: &PredictionSpec,
     scores: &[(Option<String>, String)],
-) -> Result<(
-    Vec<Option<u32>>,
-    CategoricalColumn,
-    Vec<String>,
-    Vec<String>,
-)> {
+) -> Result<ClassMap> {
     let cat = label_categories(table, &spec.label)?;
     let columns: Vec<String> = scores.iter().map(|(_, c)| c.clone()).collect();
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
@@ -615,22 +583,32 @@ fn map_classes(
                 .map(|i| i as u32)
         })
         .collect();
-    Ok((map, cat, classes, columns))
+    Ok(ClassMap {
+        map,
+        cat,
+        classes,
+        columns,
+    })
 }
 
-#[allow(clippy::type_complexity)]
 fn prepare_multiclass(
     table: &Table,
-    spec: &ColumnSpec,
+    spec: &PredictionSpec,
     scores: &[(Option<String>, String)],
     warnings: &mut Vec<String>,
-) -> Result<(Vec<u32>, Vec<f64>, Vec<String>, Vec<String>)> {
+) -> Result<Prepared> {
     if scores.len() < 2 {
-        return Err(EngineError::Config(
-            "a multiclass task needs one probability column per class (at least 2)".into(),
+        return Err(EngineError::invalid(
+            OptionKey::Scores,
+            "a multiclass task needs one probability column per class (at least 2)",
         ));
     }
-    let (map, cat, classes, columns) = map_classes(table, spec, scores)?;
+    let ClassMap {
+        map,
+        cat,
+        classes,
+        columns,
+    } = map_classes(table, spec, scores)?;
     let counts = code_counts(&cat);
     // Every label value present must have a column.
     for (code, m) in map.iter().enumerate() {
@@ -661,15 +639,7 @@ fn prepare_multiclass(
     }
     if spec.logits {
         for row in probs.chunks_mut(k) {
-            let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let mut s = 0.0;
-            for v in row.iter_mut() {
-                *v = (*v - m).dexp();
-                s += *v;
-            }
-            for v in row.iter_mut() {
-                *v /= s;
-            }
+            crate::stats::softmax_in_place(row);
         }
     } else {
         // Probabilities should sum to one; say by how much they do not.
@@ -686,7 +656,7 @@ fn prepare_multiclass(
         }
         if bad > 0 {
             warnings.push(format!(
-                "class probabilities do not sum to 1 in {bad} of {n} rows (largest deviation {worst:.3e} at line {}); metrics use them as given — if they are logits, use the logits option (--logits)",
+                "class probabilities do not sum to 1 in {bad} of {n} rows (largest deviation {worst:.3e} at line {}); metrics use them as given — if they are logits, use the logits option",
                 line_of(worst_row)
             ));
         }
@@ -707,12 +677,18 @@ fn prepare_multiclass(
             crate::error::quote_list(&absent)
         ));
     }
-    Ok((y, probs, classes, columns))
+    Ok(Prepared::Multiclass {
+        y,
+        probs,
+        classes,
+        columns,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::ScoreColumn;
     use crate::table::{CategoricalColumn, NumericColumn};
 
     fn num(v: &[f64]) -> Column {
@@ -730,10 +706,10 @@ mod tests {
         let mut t = Table::default();
         t.push("y", cat(&["yes", "no", "no"]));
         t.push("p", num(&[0.9, 0.1, 0.4]));
-        let spec = ColumnSpec {
+        let spec = PredictionSpec {
             label: "y".into(),
-            scores: vec!["p".into()],
-            ..ColumnSpec::default()
+            scores: vec![ScoreColumn::new("p")],
+            ..PredictionSpec::default()
         };
         let (p, w) = prepare(&t, &spec).unwrap();
         assert!(w.is_empty());
@@ -753,17 +729,18 @@ mod tests {
     }
 
     #[test]
-    fn ambiguous_positive_asks_for_flag() {
+    fn ambiguous_positive_points_at_the_positive_option() {
         let mut t = Table::default();
         t.push("y", cat(&["cat", "dog"]));
         t.push("p", num(&[0.9, 0.1]));
-        let spec = ColumnSpec {
+        let spec = PredictionSpec {
             label: "y".into(),
-            scores: vec!["p".into()],
-            ..ColumnSpec::default()
+            scores: vec![ScoreColumn::new("p")],
+            ..PredictionSpec::default()
         };
         let e = prepare(&t, &spec).unwrap_err();
-        assert!(e.to_string().contains("--positive"), "{e}");
+        assert!(e.to_string().contains("choose it"), "{e}");
+        assert_eq!(e.hint(), Some(OptionKey::Positive));
     }
 
     #[test]
@@ -773,14 +750,14 @@ mod tests {
         t.push("p_setosa", num(&[0.1, 0.1, 0.8]));
         t.push("p_versicolor", num(&[0.8, 0.1, 0.1]));
         t.push("p_virginica", num(&[0.1, 0.8, 0.1]));
-        let spec = ColumnSpec {
+        let spec = PredictionSpec {
             label: "y".into(),
             scores: vec![
-                "p_setosa".into(),
-                "p_versicolor".into(),
-                "p_virginica".into(),
+                ScoreColumn::new("p_setosa"),
+                ScoreColumn::new("p_versicolor"),
+                ScoreColumn::new("p_virginica"),
             ],
-            ..ColumnSpec::default()
+            ..PredictionSpec::default()
         };
         let (p, _) = prepare(&t, &spec).unwrap();
         match p {
@@ -799,10 +776,14 @@ mod tests {
         t.push("prob_0", num(&[0.5, 0.2, 0.2, 0.2]));
         t.push("prob_1", num(&[0.3, 0.6, 0.2, 0.2]));
         t.push("prob_2", num(&[0.2, 0.2, 0.6, 0.6]));
-        let spec = ColumnSpec {
+        let spec = PredictionSpec {
             label: "y".into(),
-            scores: vec!["prob_0".into(), "prob_1".into(), "prob_2".into()],
-            ..ColumnSpec::default()
+            scores: vec![
+                ScoreColumn::new("prob_0"),
+                ScoreColumn::new("prob_1"),
+                ScoreColumn::new("prob_2"),
+            ],
+            ..PredictionSpec::default()
         };
         let e = prepare(&t, &spec).unwrap_err();
         assert_eq!(

@@ -11,20 +11,20 @@
 //! Tolerances, as the issue sets them: bin statistics and isotonic outputs
 //! 1e-12; fitted parameters 1e-6 relative; scores 1e-9 relative.
 
-use assay_engine::bootstrap::BootstrapOptions;
-use assay_engine::calibration::methods::{BinaryMap, Calibrator, Method};
-use assay_engine::calibration::{self, Diagram, Reliability};
-use assay_engine::csv_read::{CsvOptions, read_csv};
-use assay_engine::prepare::{ColumnSpec, Prepared, Task, prepare};
+mod common;
+
+use assay_engine::Cancel;
+use assay_engine::analyses::calibration::methods::{self, BinaryMap, Calibrator, Method};
+use assay_engine::analyses::calibration::{Diagram, Reliability, by_slice, reliability};
+use assay_engine::predictions::Predictions;
+use assay_engine::prepare::Prepared;
+use assay_engine::stats::bootstrap::BootstrapOptions;
+use common::rel_close;
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/calibration")
-}
-
-fn rel_close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * a.abs().max(b.abs()) || (a - b).abs() <= tol * 1e-3
+    common::golden_dir().join("calibration")
 }
 
 fn f(v: &Json) -> Option<f64> {
@@ -37,6 +37,7 @@ fn arr(v: &Json) -> Vec<Option<f64>> {
 
 struct Case {
     g: Json,
+    predictions: Predictions,
     prepared: Prepared,
     table: assay_engine::table::Table,
 }
@@ -46,27 +47,18 @@ fn load(name: &str) -> Case {
         serde_json::from_str(&std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap())
             .unwrap();
     let text = std::fs::read(dir().join(g["file"].as_str().unwrap())).unwrap();
-    let (table, _) = read_csv(&text[..], &CsvOptions::default(), &mut |_| {}).unwrap();
-    let task: Task = g["task"].as_str().unwrap().parse().unwrap();
-    let scores: Vec<String> = match task {
-        Task::Multiclass => g["scores"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(g["classes"].as_array().unwrap())
-            .map(|(s, c)| format!("{}={}", c.as_str().unwrap(), s.as_str().unwrap()))
-            .collect(),
-        _ => vec![g["scores"][0].as_str().unwrap().to_owned()],
-    };
-    let spec = ColumnSpec {
-        label: g["label"].as_str().unwrap().into(),
-        scores,
-        task: Some(task),
-        positive: g["positive"].as_str().map(str::to_owned),
-        logits: false,
-    };
-    let (prepared, _) = prepare(&table, &spec).unwrap();
-    Case { g, prepared, table }
+    let mut spec = common::spec_of(&g);
+    spec.scores.truncate(match spec.task {
+        Some(assay_engine::prepare::Task::Multiclass) => usize::MAX,
+        _ => 1,
+    });
+    let (table, predictions) = common::read_and_prepare(&text, &spec);
+    Case {
+        g,
+        prepared: predictions.prepared().clone(),
+        predictions,
+        table,
+    }
 }
 
 const CASES: &[&str] = &[
@@ -170,7 +162,9 @@ fn reliability_matches_sklearn_and_the_paper_formulas() {
     let mut fails = Vec::new();
     for name in CASES {
         let c = load(name);
-        let r = calibration::reliability(&c.prepared, 15, &no_boot(), &mut |_| {}).unwrap();
+        let r =
+            reliability::reliability(&c.predictions, 15, &no_boot(), &Cancel::new(), &mut |_| {})
+                .unwrap();
         check_diagram(
             name,
             "uniform",
@@ -218,19 +212,13 @@ fn per_slice_scores_match() {
     let c = load("cal_binary_overconfident");
     let bs = &c.g["by_slice"];
     let column = bs["column"].as_str().unwrap();
-    let col = c
-        .table
-        .column(column)
-        .unwrap()
-        .to_categorical()
-        .into_owned();
-    let sliced = calibration::by_slice(
-        &c.prepared,
+    let sliced = by_slice::by_slice(
+        &c.predictions,
+        &c.table,
         column,
-        &col.dictionary,
-        &col.codes,
         15,
         &no_boot(),
+        &Cancel::new(),
         &mut |_| {},
     )
     .unwrap();
@@ -291,7 +279,7 @@ fn recalibration_maps_match_the_references() {
         let rc = &c.g["recalibration"];
         for method in Method::ALL {
             let g = &rc[method.name()];
-            let map = assay_engine::calibration::methods::fit_binary(method, &p, &y, &w, 15)
+            let map = methods::fit_binary(method, &p, &y, &w, 15)
                 .unwrap_or_else(|e| panic!("{name} {method}: {}", e.0));
             let param = |k: &str| g[k].as_f64().unwrap();
             let params_ok = match &map {
@@ -372,8 +360,7 @@ fn multiclass_temperature_and_one_vs_rest_isotonic_match() {
     let k = classes.len();
     let w = vec![1.0; y.len()];
     let rc = &c.g["recalibration"];
-    let t =
-        assay_engine::calibration::methods::fit_multiclass_temperature(probs, k, y, &w).unwrap();
+    let t = methods::fit_multiclass_temperature(probs, k, y, &w).unwrap();
     let want_t = rc["temperature"]["temperature"].as_f64().unwrap();
     assert!(rel_close(t, want_t, 1e-6), "T {t} vs {want_t}");
     let rows = rc["temperature"]["predict_rows"].as_u64().unwrap() as usize;
@@ -394,9 +381,7 @@ fn multiclass_temperature_and_one_vs_rest_isotonic_match() {
     for (a, b) in got.iter().zip(&want) {
         assert!((a - b).abs() < 1e-6, "{a} vs {b}");
     }
-    let ovr =
-        assay_engine::calibration::methods::fit_multiclass(Method::Isotonic, probs, k, y, &w, 15)
-            .unwrap();
+    let ovr = methods::fit_multiclass(Method::Isotonic, probs, k, y, &w, 15).unwrap();
     let got = ovr.apply_multiclass(&probs[..rows * k], k).unwrap();
     let want: Vec<f64> = rc["isotonic_ovr"]["predict_data"]
         .as_array()
@@ -423,7 +408,8 @@ fn perfectly_calibrated_data_has_ece_within_its_interval_of_zero() {
         seed: 3,
         level: 0.95,
     };
-    let r = calibration::reliability(&c.prepared, 15, &boot, &mut |_| {}).unwrap();
+    let r =
+        reliability::reliability(&c.predictions, 15, &boot, &Cancel::new(), &mut |_| {}).unwrap();
     let ece = r.scores.iter().find(|m| m.key == "ece").unwrap();
     let ci = ece.ci.as_ref().unwrap();
     // ECE is biased upward by sampling noise, so its percentile interval

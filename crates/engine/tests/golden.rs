@@ -6,56 +6,22 @@
 //! near zero: 1e-12 absolute). A `null` in the expected file means the value is
 //! undefined, and Assay must report it as undefined (with a reason).
 
-use assay_engine::csv_read::CsvOptions;
-use assay_engine::evaluate::{EvalOptions, Evaluation};
+mod common;
+
+use assay_engine::Cancel;
+use assay_engine::analyses::evaluation::{Evaluation, evaluate};
 use assay_engine::metrics::binary::BinaryData;
-use assay_engine::prepare::{ColumnSpec, Prepared, Task};
-use assay_engine::{bootstrap::BootstrapOptions, evaluate_csv};
+use assay_engine::plan::PredictionSpec;
+use assay_engine::prepare::Prepared;
+use assay_engine::stats::bootstrap::BootstrapOptions;
+use common::{golden_dir, spec_of};
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
-fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
-}
-
+/// Tolerance: 1e-9 relative (values near zero: 1e-12 absolute).
 fn close(a: f64, b: f64) -> bool {
     let scale = a.abs().max(b.abs());
     (a - b).abs() <= 1e-9 * scale || (a - b).abs() <= 1e-12
-}
-
-fn spec_of(g: &Json) -> (ColumnSpec, EvalOptions) {
-    let task: Task = g["task"].as_str().unwrap().parse().unwrap();
-    let scores: Vec<String> = match task {
-        Task::Multiclass => g["scores"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(g["classes"].as_array().unwrap())
-            .map(|(s, c)| format!("{}={}", c.as_str().unwrap(), s.as_str().unwrap()))
-            .collect(),
-        _ => g["scores"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap().to_owned())
-            .collect(),
-    };
-    let spec = ColumnSpec {
-        label: g["label"].as_str().unwrap().to_owned(),
-        scores,
-        task: Some(task),
-        positive: g["positive"].as_str().map(str::to_owned),
-        logits: false,
-    };
-    let opts = EvalOptions {
-        threshold: g["threshold"].as_f64().unwrap_or(0.5),
-        bootstrap: BootstrapOptions {
-            resamples: 0,
-            ..BootstrapOptions::default()
-        },
-        ..EvalOptions::default()
-    };
-    (spec, opts)
 }
 
 fn check_metrics(case: &str, expected: &Json, got: &Evaluation, failures: &mut Vec<String>) {
@@ -143,13 +109,22 @@ fn check_curves(case: &str, g: &Json, prepared: &Prepared, failures: &mut Vec<St
     }
 }
 
-fn evaluate_text(text: &[u8], spec: &ColumnSpec, opts: &EvalOptions) -> (Evaluation, Prepared) {
-    let r = evaluate_csv(text, None, spec, &CsvOptions::default(), opts, &mut |_| {})
-        .expect("evaluation succeeds");
-    let (table, _) =
-        assay_engine::csv_read::read_csv(text, &CsvOptions::default(), &mut |_| {}).expect("read");
-    let (prepared, _) = assay_engine::prepare::prepare(&table, spec).expect("prepare");
-    (r.evaluation, prepared)
+fn evaluate_text(text: &[u8], spec: &PredictionSpec) -> (Evaluation, Prepared) {
+    let (_, predictions) = common::read_and_prepare(text, spec);
+    let boot = BootstrapOptions {
+        resamples: 0,
+        ..BootstrapOptions::default()
+    };
+    let ev = evaluate(
+        &predictions,
+        spec.threshold,
+        400,
+        &boot,
+        &Cancel::new(),
+        &mut |_| {},
+    )
+    .expect("evaluation succeeds");
+    (ev, predictions.prepared().clone())
 }
 
 /// Rows of `text` whose `column` equals `value`, as CSV text (header kept).
@@ -184,8 +159,8 @@ fn metrics_match_scikit_learn() {
         let g: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let case = g["case"].as_str().unwrap().to_owned();
         let text = std::fs::read(dir.join("cases").join(g["file"].as_str().unwrap())).unwrap();
-        let (spec, opts) = spec_of(&g);
-        let (ev, prepared) = evaluate_text(&text, &spec, &opts);
+        let spec = spec_of(&g);
+        let (ev, prepared) = evaluate_text(&text, &spec);
         assert_eq!(ev.rows, g["n"].as_u64().unwrap(), "{case}: row count");
         check_metrics(&case, &g["metrics"], &ev, &mut failures);
         checked += g["metrics"].as_object().unwrap().len();
@@ -228,7 +203,7 @@ fn metrics_match_scikit_learn() {
             let column = bg["column"].as_str().unwrap();
             for (value, want) in bg["groups"].as_object().unwrap() {
                 let sub = filter_rows(&text, column, value);
-                let (ev, _) = evaluate_text(&sub, &spec, &opts);
+                let (ev, _) = evaluate_text(&sub, &spec);
                 assert_eq!(ev.rows, want["n"].as_u64().unwrap());
                 check_metrics(
                     &format!("{case}[{column}={value}]"),

@@ -1,38 +1,48 @@
 //! # assay-report
 //!
 //! The report: one versioned JSON document that the CLI, the page and the npm
-//! package all produce (schema in `docs/report-schema.md`), and renderings of
-//! it — self-contained HTML with SVG plots, and Markdown.
+//! package all produce (schema in `schema/report.schema.json`, generated from
+//! these types, and `docs/report-schema.md`), and renderings of it —
+//! self-contained HTML with SVG plots, Markdown, and the CLI's text summary.
 //!
 //! A report holds **aggregates only**: metrics, intervals, counts, curves,
-//! configuration, and the SHA-256 of each input. It never holds a row of the
-//! user's data, so it can be shared when the data cannot.
+//! the plan that produced it, and the SHA-256 of each input. It never holds
+//! a row of the user's data, so it can be shared when the data cannot.
 //!
-//! Rendering reads nothing but the [`Report`] value, so a report saved as JSON
-//! renders the same later, anywhere.
+//! Each analysis section renders itself from one module in [`sections`];
+//! the renderers in [`render`] only lay the sections out in order. Rendering
+//! reads nothing but the [`Report`] value, so a report saved as JSON renders
+//! the same later, anywhere.
 
-pub mod html;
-pub mod markdown;
-pub mod plots;
+pub mod format;
+pub mod render;
+pub mod sections;
 pub mod svg;
 
-use assay_engine::calibration::{AppliedCalibrator, CalibrationResult};
-use assay_engine::csv_read::CsvSummary;
-use assay_engine::evaluate::{EvalOptions, Evaluation};
-use assay_engine::prepare::ColumnSpec;
+pub use render::{html, markdown, text};
+
+use assay_engine::analyses::calibration::AppliedCalibrator;
+use assay_engine::io::InputSummary;
+use assay_engine::plan::{AuditPlan, InputRole};
+use assay_engine::{Sections, metrics::MetricResult};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the report schema. Bump the minor version for additions, the
 /// major version for anything that changes or removes a field.
-pub const SCHEMA_VERSION: &str = "1.2.0";
+///
+/// 2.0.0: the report embeds the plan that produced it (`provenance.plan`,
+/// replacing `provenance.config`); every analysis section is optional.
+pub const SCHEMA_VERSION: &str = "2.0.0";
 
 /// Assay's version, as built.
 pub const ASSAY_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// One input file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InputFile {
-    /// What the file was used as (`data`, `model`, `calibrator`).
+    /// What the file was used as (`data`, `model`, `calibrator`; `table` for
+    /// a table handed over in memory).
     pub role: String,
     /// File name as given (no directory).
     pub name: String,
@@ -46,51 +56,36 @@ pub struct InputFile {
 }
 
 impl InputFile {
-    /// Describe a CSV input from what the reader saw.
-    pub fn from_csv(name: &str, s: &CsvSummary) -> Self {
+    /// Describe a table input from what the reader saw.
+    pub fn from_summary(name: &str, role: InputRole, s: &InputSummary) -> Self {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
         InputFile {
-            role: "data".into(),
+            role: if s.bytes == 0 && s.delimiter.is_none() {
+                "table".into()
+            } else {
+                role.as_str().into()
+            },
             name: base,
             sha256: s.sha256.clone(),
             bytes: s.bytes,
             rows: Some(s.rows as u64),
         }
     }
-}
 
-/// The configuration a report was computed with: enough to reproduce it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Config {
-    pub columns: ColumnSpec,
-    pub evaluation: EvalOptions,
-    /// CSV delimiter used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<char>,
-    /// Calibration settings, when calibration was analysed (since 1.1).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub calibration: Option<assay_engine::calibration::CalibrationOptions>,
-    /// How the model was run, when Assay ran one (since 1.2).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub model: Option<ModelConfig>,
-}
-
-/// Settings of the model stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelConfig {
-    /// Feature columns as given (`null`: chosen automatically).
-    pub features: Option<Vec<String>>,
-    /// Output as given (`null`: chosen automatically).
-    pub output: Option<String>,
-    pub batch_size: usize,
-    /// Output class names as given.
-    pub classes: Option<Vec<String>>,
-    /// Device asked for: `cpu`, `gpu` or `auto`.
-    pub device: String,
+    /// Describe a file held in memory (a model, a calibrator).
+    pub fn from_bytes(name: &str, role: InputRole, bytes: &[u8]) -> Self {
+        InputFile {
+            role: role.as_str().into(),
+            name: name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned(),
+            sha256: assay_engine::io::sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+            rows: None,
+        }
+    }
 }
 
 /// Where a report came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Provenance {
     /// Assay's version.
     pub assay_version: String,
@@ -98,33 +93,16 @@ pub struct Provenance {
     pub producer: String,
     /// Inputs, with their hashes.
     pub inputs: Vec<InputFile>,
-    /// The configuration.
-    pub config: Config,
-    /// The bootstrap seed (also inside the configuration; repeated for visibility).
+    /// The plan that produced the report, without where its files were
+    /// (input paths, outputs): run it again on the same inputs (the same
+    /// SHA-256) for the same report, from any front end.
+    pub plan: AuditPlan,
+    /// The seed (the plan's, repeated for visibility).
     pub seed: u64,
 }
 
-/// A report (schema [`SCHEMA_VERSION`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub schema_version: String,
-    pub provenance: Provenance,
-    /// Things the user should know: data quirks, undefined metrics, caveats.
-    pub warnings: Vec<String>,
-    pub evaluation: Evaluation,
-    /// Calibration: reliability, recalibration judged on held-out rows, per slice (since 1.1).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub calibration: Option<CalibrationResult>,
-    /// A saved calibrator applied to the scores before evaluation (since 1.1).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub applied_calibrator: Option<AppliedCalibrator>,
-    /// The model whose outputs were evaluated, when Assay ran one (since 1.2).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub model: Option<ModelInfo>,
-}
-
 /// A graph input or output of a model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TensorDesc {
     pub name: String,
     pub dtype: String,
@@ -133,7 +111,7 @@ pub struct TensorDesc {
 }
 
 /// The model Assay ran (its structure and how it was run; never its weights).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ModelInfo {
     /// File name, SHA-256 and size are in `provenance.inputs` (role `model`).
     pub name: String,
@@ -159,47 +137,66 @@ pub struct ModelInfo {
     pub seconds: f64,
 }
 
+/// A report (schema [`SCHEMA_VERSION`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    pub schema_version: String,
+    pub provenance: Provenance,
+    /// Things the user should know: data quirks, undefined metrics, caveats.
+    pub warnings: Vec<String>,
+    /// The model whose outputs were analysed, when Assay ran one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub model: Option<ModelInfo>,
+    /// A saved calibrator applied to the scores before the analyses.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub applied_calibrator: Option<AppliedCalibrator>,
+    /// One section per analysis the plan ran (`evaluation`, `calibration`…).
+    #[serde(flatten)]
+    pub sections: Sections,
+}
+
 impl Report {
-    /// Assemble a report.
+    /// Assemble a report (the plan is recorded without paths and outputs).
     pub fn new(
         producer: &str,
         inputs: Vec<InputFile>,
-        config: Config,
-        evaluation: Evaluation,
+        mut plan: AuditPlan,
+        sections: Sections,
         warnings: Vec<String>,
     ) -> Self {
+        for i in &mut plan.inputs {
+            i.path = None;
+        }
+        plan.outputs = Default::default();
         Report {
             schema_version: SCHEMA_VERSION.into(),
             provenance: Provenance {
                 assay_version: ASSAY_VERSION.into(),
                 producer: producer.into(),
                 inputs,
-                seed: config.evaluation.bootstrap.seed,
-                config,
+                seed: plan.seed,
+                plan,
             },
             warnings,
-            evaluation,
-            calibration: None,
-            applied_calibrator: None,
             model: None,
+            applied_calibrator: None,
+            sections,
         }
     }
 
-    /// Add the model section.
-    pub fn with_model(mut self, model: Option<ModelInfo>) -> Self {
-        self.model = model;
-        self
+    /// The evaluation section, when the plan ran one.
+    pub fn evaluation(&self) -> Option<&assay_engine::analyses::evaluation::Evaluation> {
+        self.sections.evaluation.as_ref()
     }
 
-    /// Add the calibration section and the applied calibrator.
-    pub fn with_calibration(
-        mut self,
-        calibration: Option<CalibrationResult>,
-        applied: Option<AppliedCalibrator>,
-    ) -> Self {
-        self.calibration = calibration;
-        self.applied_calibrator = applied;
-        self
+    /// The calibration section, when the plan ran one.
+    pub fn calibration(&self) -> Option<&assay_engine::analyses::calibration::Calibration> {
+        self.sections.calibration.as_ref()
+    }
+
+    /// A metric by id (`evaluation.roc_auc`, `calibration.ece`).
+    pub fn metric(&self, id: &str) -> Option<&MetricResult> {
+        self.sections.metric(id)
     }
 
     /// The report as pretty JSON.
@@ -222,4 +219,14 @@ impl Report {
         }
         serde_json::from_value(v).map_err(|e| e.to_string())
     }
+}
+
+/// The JSON Schema of the report, generated from these types.
+pub fn report_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).expect("a schema serializes")
+}
+
+/// The JSON Schema of the audit plan (the audit file).
+pub fn plan_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(AuditPlan)).expect("a schema serializes")
 }

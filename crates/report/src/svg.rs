@@ -10,6 +10,7 @@
 //! questions with a fixed, font-independent estimate on every platform, so
 //! layout is deterministic and works in a worker.
 
+use assay_engine::analyses::calibration::Bin;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -333,37 +334,6 @@ pub fn confusion_matrix(title: &str, labels: &[String], matrix: &[Vec<u64>]) -> 
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plots_are_self_contained_svg() {
-        let s = unit_square_plot(
-            "ROC curve",
-            "False positive rate",
-            "True positive rate",
-            &[(
-                "model".into(),
-                BLUE,
-                vec![(0.0, 0.0), (0.2, 0.7), (1.0, 1.0)],
-            )],
-            Some(("chance".into(), vec![(0.0, 0.0), (1.0, 1.0)])),
-        );
-        assert!(s.starts_with("<svg viewBox=\"0 0 520 420\""));
-        assert!(s.contains("<title>ROC curve</title>"));
-        assert!(s.contains("<polyline"));
-        assert!(!s.contains("http://") || s.contains("http://www.w3.org/2000/svg"));
-        let cm = confusion_matrix(
-            "Confusion matrix",
-            &["no".into(), "yes".into()],
-            &[vec![50, 3], vec![7, 40]],
-        );
-        assert!(cm.contains("\n50\n") && cm.contains("\n40\n"));
-        assert!(cm.contains("\nyes\n") && cm.contains("\nno\n"));
-    }
-}
-
 /// Bars of a reliability diagram: the fill of the accuracy bars (tests count
 /// `rect` elements of this colour to count non-empty bins).
 pub const BAR: RGBColor = BLUE;
@@ -422,26 +392,10 @@ where
     Ok(())
 }
 
-/// One bin of a reliability diagram, as the plots need it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReliabilityBin {
-    pub lower: f64,
-    pub upper: f64,
-    pub count: u64,
-    pub mean_confidence: Option<f64>,
-    pub accuracy: Option<f64>,
-    pub ci: Option<[f64; 2]>,
-}
-
 /// A reliability diagram: per non-empty bin a bar up to the observed rate
 /// (with its Wilson interval), the bin's count above it, and the diagonal of
 /// perfect calibration.
-pub fn reliability_diagram(
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    bins: &[ReliabilityBin],
-) -> String {
+pub fn reliability_diagram(title: &str, x_label: &str, y_label: &str, bins: &[Bin]) -> String {
     render(SIZE, title, |root| {
         let mut chart = unit_chart(root, title, x_label, y_label, 1.08, 50)?;
         for b in bins {
@@ -452,7 +406,7 @@ pub fn reliability_diagram(
                 BAR.mix(0.85).filled(),
             )))?;
             let mid = (b.lower + b.upper) / 2.0;
-            if let Some([lo, hi]) = b.ci {
+            if let Some([lo, hi]) = b.accuracy_ci {
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(mid, lo), (mid, hi)],
                     INK.stroke_width(1),
@@ -461,7 +415,10 @@ pub fn reliability_diagram(
             if bins.len() <= 20 {
                 chart.draw_series(std::iter::once(Text::new(
                     b.count.to_string(),
-                    (mid, (acc.max(b.ci.map_or(acc, |c| c[1])) + 0.015).min(1.06)),
+                    (
+                        mid,
+                        (acc.max(b.accuracy_ci.map_or(acc, |c| c[1])) + 0.015).min(1.06),
+                    ),
                     (FONT, 9)
                         .into_font()
                         .color(&GREY)
@@ -503,7 +460,7 @@ pub fn reliability_diagram(
 }
 
 /// A histogram of the confidences (rows per bin).
-pub fn confidence_histogram(title: &str, x_label: &str, bins: &[ReliabilityBin]) -> String {
+pub fn confidence_histogram(title: &str, x_label: &str, bins: &[Bin]) -> String {
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     render(SIZE, title, |root| {
         let mut chart = unit_chart(root, title, x_label, "Rows", max * 1.08, 60)?;
@@ -544,4 +501,35 @@ pub fn recalibration_overlay(title: &str, curves: &[Series]) -> String {
         legend(root, area, &entries, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plots_are_self_contained_svg() {
+        let s = unit_square_plot(
+            "ROC curve",
+            "False positive rate",
+            "True positive rate",
+            &[(
+                "model".into(),
+                BLUE,
+                vec![(0.0, 0.0), (0.2, 0.7), (1.0, 1.0)],
+            )],
+            Some(("chance".into(), vec![(0.0, 0.0), (1.0, 1.0)])),
+        );
+        assert!(s.starts_with("<svg viewBox=\"0 0 520 420\""));
+        assert!(s.contains("<title>ROC curve</title>"));
+        assert!(s.contains("<polyline"));
+        assert!(!s.contains("http://") || s.contains("http://www.w3.org/2000/svg"));
+        let cm = confusion_matrix(
+            "Confusion matrix",
+            &["no".into(), "yes".into()],
+            &[vec![50, 3], vec![7, 40]],
+        );
+        assert!(cm.contains("\n50\n") && cm.contains("\n40\n"));
+        assert!(cm.contains("\nyes\n") && cm.contains("\nno\n"));
+    }
 }

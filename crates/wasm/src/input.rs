@@ -1,5 +1,7 @@
 //! What JavaScript can hand the engine, turned into something it reads.
 
+use assay_engine::io::csv::CsvOptions;
+use assay_engine::io::{CsvSource, Source as EngineSource, TableSource};
 use assay_engine::table::{CategoricalColumn, Column, NumericColumn, Table};
 use std::io::Read;
 use wasm_bindgen::JsCast;
@@ -66,6 +68,35 @@ impl Source {
             Source::Blob { blob, .. } => Ok(Box::new(BlobReader::new(blob)?)),
             Source::Bytes(b) => Ok(Box::new(std::io::Cursor::new(b))),
             Source::Columns(_) => Err(JsError::new("a table of columns has no bytes to read")),
+        }
+    }
+
+    /// The input as the pipeline reads it: CSV (with `options`), or the
+    /// table itself.
+    pub fn into_source(self, options: CsvOptions) -> Result<Box<dyn EngineSource>, JsError> {
+        let size = self.size();
+        Ok(match self {
+            Source::Columns(table) => Box::new(TableSource { table }),
+            other => Box::new(CsvSource {
+                reader: other.reader()?,
+                size,
+                options,
+            }),
+        })
+    }
+
+    /// Bytes of a file held in memory (a model, a calibrator).
+    pub fn into_bytes(self) -> Result<Vec<u8>, JsError> {
+        match self {
+            Source::Bytes(b) => Ok(b),
+            Source::Blob { blob, .. } => {
+                let mut r = BlobReader::new(blob)?;
+                let mut v = Vec::new();
+                r.read_to_end(&mut v)
+                    .map_err(|e| JsError::new(&e.to_string()))?;
+                Ok(v)
+            }
+            Source::Columns(_) => Err(JsError::new("a table of columns is not a file")),
         }
     }
 }
@@ -200,42 +231,4 @@ fn columns_table(obj: &JsValue) -> Result<Table, JsError> {
         return Err(JsError::new("the table has no rows"));
     }
     Ok(table)
-}
-
-/// SHA-256 of a table given as columns, over a canonical text form (column
-/// name, then each value), so the provenance still pins the exact input.
-pub fn table_digest(t: &Table) -> String {
-    let mut bytes = Vec::new();
-    for (name, col) in t.names().iter().zip(t.columns()) {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.push(0);
-        for i in 0..col.len() {
-            match col {
-                Column::Numeric(c) if !c.is_missing(i) => {
-                    bytes.extend_from_slice(&c.values[i].to_le_bytes())
-                }
-                _ => bytes.extend_from_slice(col.text(i).unwrap_or_default().as_bytes()),
-            }
-            bytes.push(0);
-        }
-    }
-    assay_engine::csv_read::sha256_hex(&bytes)
-}
-
-/// A table as CSV text, so in-memory tables take the same path as files.
-pub fn table_csv(t: &Table) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(t.names());
-    for i in 0..t.rows() {
-        let row: Vec<String> = t
-            .columns()
-            .iter()
-            .map(|c| match c {
-                Column::Numeric(n) if !n.is_missing(i) => format!("{:?}", n.values[i]),
-                _ => c.text(i).unwrap_or_default(),
-            })
-            .collect();
-        let _ = w.write_record(&row);
-    }
-    w.into_inner().unwrap_or_default()
 }

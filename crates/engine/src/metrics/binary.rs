@@ -11,7 +11,8 @@
 //! scikit-learn's `_binary_clf_curve` does.
 
 use super::{Acc, MetricSpec, Undefined, Value, Weights, ratio, run_starts};
-use crate::math::Det;
+use crate::predictions::SortedBinary;
+use std::borrow::Cow;
 
 /// Metrics reported for a binary task, in report order.
 pub const METRICS: &[MetricSpec] = &[
@@ -113,13 +114,15 @@ pub const METRICS: &[MetricSpec] = &[
     },
 ];
 
-/// Rows sorted by score, with everything a weighted pass needs.
+/// Rows sorted by score, with everything a weighted pass needs. Borrows the
+/// shared sorted view of [`Predictions`](crate::predictions::Predictions)
+/// when there is one ([`BinaryData::from_sorted`]), owns it otherwise.
 #[derive(Debug, Clone)]
-pub struct BinaryData {
+pub struct BinaryData<'a> {
     /// Scores, ascending.
-    pub scores: Vec<f64>,
+    pub scores: Cow<'a, [f64]>,
     /// `labels[i]` is 1 when sorted row `i` is positive.
-    pub labels: Vec<u8>,
+    pub labels: Cow<'a, [u8]>,
     /// Starts of runs of equal scores, plus `n` at the end.
     starts: Vec<u32>,
     /// `run_first[i]` is 1 when sorted row `i` is the first (lowest) row of
@@ -128,7 +131,7 @@ pub struct BinaryData {
     /// First run whose score is `>= threshold`.
     threshold_run: usize,
     /// Per-row log loss term (sorted order).
-    loss: Vec<f64>,
+    loss: Cow<'a, [f64]>,
     /// Per-row squared error (sorted order).
     sq: Vec<f64>,
     /// The decision threshold.
@@ -157,40 +160,42 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// sklearn's log-loss clipping constant: `np.finfo(np.float64).eps`.
-pub const LOG_LOSS_EPS: f64 = f64::EPSILON;
-
-/// Log loss of one row, as sklearn computes it: the probability column of the
-/// true class (`1 - p` for a negative, `p` for a positive) clipped to
-/// `[eps, 1 - eps]`.
-#[inline]
-pub fn row_log_loss(p: f64, positive: bool) -> f64 {
-    let q = if positive { p } else { 1.0 - p };
-    -q.clamp(LOG_LOSS_EPS, 1.0 - LOG_LOSS_EPS).dln()
+impl BinaryData<'static> {
+    /// Sort once and own the sorted rows. `y[i]` true for positives; `p[i]`
+    /// finite scores in [0, 1].
+    pub fn new(y: &[bool], p: &[f64], threshold: f64) -> Self {
+        let s = SortedBinary::new(y, p);
+        BinaryData::build(
+            Cow::Owned(s.scores),
+            Cow::Owned(s.labels),
+            Cow::Owned(s.loss),
+            threshold,
+        )
+    }
 }
 
-impl BinaryData {
-    /// Sort once. `y[i]` true for positives; `p[i]` finite scores in [0, 1].
-    pub fn new(y: &[bool], p: &[f64], threshold: f64) -> Self {
-        assert_eq!(y.len(), p.len());
-        // Sort (score, label) as one u64 key: scores are in [0, 1], so their
-        // bit patterns order like the numbers and the sign bit is free to
-        // shift out; the label rides in the lowest bit. Sorting 8-byte keys
-        // with a radix sort is the fastest way to order a million rows.
-        let mut keys: Vec<u64> = p
+impl<'a> BinaryData<'a> {
+    /// Over the shared sorted view (no sort, no copy).
+    pub fn from_sorted(s: &'a SortedBinary, threshold: f64) -> Self {
+        BinaryData::build(
+            Cow::Borrowed(&s.scores),
+            Cow::Borrowed(&s.labels),
+            Cow::Borrowed(&s.loss),
+            threshold,
+        )
+    }
+
+    fn build(
+        scores: Cow<'a, [f64]>,
+        labels: Cow<'a, [u8]>,
+        loss: Cow<'a, [f64]>,
+        threshold: f64,
+    ) -> Self {
+        let sq: Vec<f64> = scores
             .iter()
-            .zip(y)
-            .map(|(&s, &l)| {
-                let s = if s == 0.0 { 0.0f64 } else { s };
-                debug_assert!(s >= 0.0);
-                (s.to_bits() << 1) | l as u64
-            })
+            .zip(labels.iter())
+            .map(|(&s, &l)| (s - l as f64) * (s - l as f64))
             .collect();
-        radsort::sort(&mut keys);
-        let scores: Vec<f64> = keys.iter().map(|&k| f64::from_bits(k >> 1)).collect();
-        let labels: Vec<u8> = keys.iter().map(|&k| (k & 1) as u8).collect();
-        drop(keys);
-        let (loss, sq) = per_row_losses(&scores, &labels);
         let starts = run_starts(&scores);
         let mut run_first = vec![0u8; scores.len()];
         for &st in &starts[..starts.len() - 1] {
@@ -399,20 +404,6 @@ impl BinaryData {
 
 type Cumulative = (Vec<f64>, Vec<f64>, Vec<f64>);
 
-/// Per-row log loss and squared error (a logarithm per row: worth two cores).
-fn per_row_losses(scores: &[f64], labels: &[u8]) -> (Vec<f64>, Vec<f64>) {
-    let one = |(&s, &l): (&f64, &u8)| (row_log_loss(s, l == 1), (s - l as f64) * (s - l as f64));
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        scores.par_iter().zip(labels.par_iter()).map(one).unzip()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        scores.iter().zip(labels).map(one).unzip()
-    }
-}
-
 /// Indices `0..len` thinned to at most `max` (ends kept, evenly spread).
 fn thin(len: usize, max: usize) -> Vec<usize> {
     if len <= max || max < 2 {
@@ -534,32 +525,12 @@ fn dot<T: Copy + Into<f64>>(c: &[T], x: &[f64]) -> f64 {
 }
 
 /// Points of a curve (ROC: x = FPR, y = TPR; PR: x = recall, y = precision).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Curve {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
     /// Threshold at each point; `None` where the point has no threshold.
     pub thresholds: Vec<Option<f64>>,
-}
-
-impl Curve {
-    /// Keep at most `max_points` points (always the first and last), evenly
-    /// spread along the curve's index, for plotting and compact reports.
-    pub fn decimated(&self, max_points: usize) -> Curve {
-        let n = self.x.len();
-        if n <= max_points || max_points < 2 {
-            return self.clone();
-        }
-        let mut idx: Vec<usize> = (0..max_points)
-            .map(|k| ((k as f64) * ((n - 1) as f64) / ((max_points - 1) as f64)).round() as usize)
-            .collect();
-        idx.dedup();
-        Curve {
-            x: idx.iter().map(|&i| self.x[i]).collect(),
-            y: idx.iter().map(|&i| self.y[i]).collect(),
-            thresholds: idx.iter().map(|&i| self.thresholds[i]).collect(),
-        }
-    }
 }
 
 impl BinaryTally {
@@ -576,8 +547,18 @@ impl BinaryTally {
         self.neg - self.fp
     }
 
-    /// All metrics, in the order of [`METRICS`].
+    /// The values of `specs`, each computed by its key.
+    pub fn values_of(&self, specs: &[MetricSpec]) -> Vec<Value> {
+        specs.iter().map(|s| self.value(s.key)).collect()
+    }
+
+    /// Every metric of [`METRICS`], in that order.
     pub fn values(&self) -> Vec<Value> {
+        self.values_of(METRICS)
+    }
+
+    /// One metric, by key.
+    pub fn value(&self, key: &str) -> Value {
         let n = self.n();
         let (tp, fp, fn_, tn) = (self.tp, self.fp, self.fn_(), self.tn());
         let (pos, neg) = (self.pos, self.neg);
@@ -585,72 +566,69 @@ impl BinaryTally {
         let pred_neg = tn + fn_;
         const NO_POS: &str = "no positive labels";
         const NO_NEG: &str = "no negative labels";
-
-        let roc_auc = if pos == 0.0 || neg == 0.0 {
-            Err(Undefined("only one class present in the labels"))
-        } else {
-            Ok(self.auc_pairs / (pos * neg))
-        };
-        let ap = ratio(self.ap_sum, pos, NO_POS);
-        // sklearn's balanced_accuracy_score averages recall over the classes
-        // that occur in y_true.
-        let balanced = {
-            let mut s = 0.0;
-            let mut k = 0.0;
-            if pos > 0.0 {
-                s += tp / pos;
-                k += 1.0;
+        match key {
+            "roc_auc" => {
+                if pos == 0.0 || neg == 0.0 {
+                    Err(Undefined("only one class present in the labels"))
+                } else {
+                    Ok(self.auc_pairs / (pos * neg))
+                }
             }
-            if neg > 0.0 {
-                s += tn / neg;
-                k += 1.0;
+            "average_precision" => ratio(self.ap_sum, pos, NO_POS),
+            "log_loss" => ratio(self.loss, n, "no rows"),
+            "brier" => ratio(self.brier, n, "no rows"),
+            "accuracy" => ratio(tp + tn, n, "no rows"),
+            // sklearn's balanced_accuracy_score averages recall over the
+            // classes that occur in y_true.
+            "balanced_accuracy" => {
+                let mut s = 0.0;
+                let mut k = 0.0;
+                if pos > 0.0 {
+                    s += tp / pos;
+                    k += 1.0;
+                }
+                if neg > 0.0 {
+                    s += tn / neg;
+                    k += 1.0;
+                }
+                ratio(s, k, "no rows")
             }
-            ratio(s, k, "no rows")
-        };
-        let mcc = {
-            let den = (pred_pos * pos * neg * pred_neg).sqrt();
-            if den == 0.0 {
-                Err(Undefined(
-                    "labels or predictions hold only one class (sklearn returns 0)",
-                ))
-            } else {
-                Ok((tp * tn - fp * fn_) / den)
-            }
-        };
-        let kappa = {
-            // sklearn: 1 - sum(w * C) / sum(w * E), E = outer(row sums, col sums) / n
-            let observed_disagree = (fp + fn_) / n;
-            let expected_disagree = (pos * pred_neg + neg * pred_pos) / (n * n);
-            if expected_disagree == 0.0 {
-                Err(Undefined(
-                    "labels and predictions are the same single class (expected disagreement is 0)",
-                ))
-            } else {
-                Ok(1.0 - observed_disagree / expected_disagree)
-            }
-        };
-        vec![
-            roc_auc,
-            ap,
-            ratio(self.loss, n, "no rows"),
-            ratio(self.brier, n, "no rows"),
-            ratio(tp + tn, n, "no rows"),
-            balanced,
-            ratio(tp, pred_pos, "no predicted positives at this threshold"),
-            ratio(tp, pos, NO_POS),
-            ratio(
+            "precision" => ratio(tp, pred_pos, "no predicted positives at this threshold"),
+            "recall" => ratio(tp, pos, NO_POS),
+            "f1" => ratio(
                 2.0 * tp,
                 2.0 * tp + fp + fn_,
                 "no positive labels and no predicted positives",
             ),
-            ratio(tn, neg, NO_NEG),
-            ratio(tn, pred_neg, "no predicted negatives at this threshold"),
-            ratio(fp, neg, NO_NEG),
-            ratio(fn_, pos, NO_POS),
-            mcc,
-            kappa,
-            ratio(pos, n, "no rows"),
-        ]
+            "specificity" => ratio(tn, neg, NO_NEG),
+            "npv" => ratio(tn, pred_neg, "no predicted negatives at this threshold"),
+            "fpr" => ratio(fp, neg, NO_NEG),
+            "fnr" => ratio(fn_, pos, NO_POS),
+            "mcc" => {
+                let den = (pred_pos * pos * neg * pred_neg).sqrt();
+                if den == 0.0 {
+                    Err(Undefined(
+                        "labels or predictions hold only one class (sklearn returns 0)",
+                    ))
+                } else {
+                    Ok((tp * tn - fp * fn_) / den)
+                }
+            }
+            "cohen_kappa" => {
+                // sklearn: 1 - sum(w * C) / sum(w * E), E = outer(row sums, col sums) / n
+                let observed_disagree = (fp + fn_) / n;
+                let expected_disagree = (pos * pred_neg + neg * pred_pos) / (n * n);
+                if expected_disagree == 0.0 {
+                    Err(Undefined(
+                        "labels and predictions are the same single class (expected disagreement is 0)",
+                    ))
+                } else {
+                    Ok(1.0 - observed_disagree / expected_disagree)
+                }
+            }
+            "prevalence" => ratio(pos, n, "no rows"),
+            _ => Err(Undefined("not a binary metric")),
+        }
     }
 }
 
@@ -660,8 +638,8 @@ mod tests {
     use crate::metrics::Unit;
 
     fn value(key: &str, t: &BinaryTally) -> Value {
-        let i = METRICS.iter().position(|m| m.key == key).unwrap();
-        t.values()[i]
+        assert!(METRICS.iter().any(|m| m.key == key), "{key}");
+        t.value(key)
     }
 
     #[test]
@@ -719,7 +697,7 @@ mod tests {
         for thr in [0.0, 0.3, 0.5, 1.0, 1.5] {
             let d = BinaryData::new(&y, &p, thr);
             let mut c = vec![0u8; n];
-            crate::bootstrap::draw_counts_small(&mut c, 9, 1);
+            crate::stats::bootstrap::draw_counts_small(&mut c, 9, 1);
             let a = d.tally(&c[..]);
             let b = d.tally_counts(&c[..]);
             for (x, y) in [
@@ -749,18 +727,5 @@ mod tests {
         );
         assert_eq!(value("accuracy", &t), Ok(1.0));
         assert!(d.roc_curve(true).is_err());
-    }
-
-    #[test]
-    fn decimation_keeps_ends() {
-        let c = Curve {
-            x: (0..100).map(|i| i as f64).collect(),
-            y: (0..100).map(|i| i as f64).collect(),
-            thresholds: (0..100).map(|i| Some(i as f64)).collect(),
-        };
-        let d = c.decimated(10);
-        assert_eq!(d.x.len(), 10);
-        assert_eq!(d.x[0], 0.0);
-        assert_eq!(*d.x.last().unwrap(), 99.0);
     }
 }

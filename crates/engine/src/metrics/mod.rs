@@ -9,11 +9,12 @@
 //!
 //! All metrics are computed from **weighted tallies**: a row's weight is 1 for
 //! the point estimate and its multiplicity in a bootstrap resample otherwise.
-//! That way the bootstrap never copies the data (see [`crate::bootstrap`]), and
+//! That way the bootstrap never copies the data (see [`crate::stats::bootstrap`]), and
 //! the point estimate and the resamples run the same code.
 
 pub mod binary;
 pub mod multiclass;
+pub mod registry;
 pub mod regression;
 
 use serde::{Deserialize, Serialize};
@@ -113,7 +114,7 @@ impl Acc for Plain {
 }
 
 /// A confidence interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Interval {
     /// Lower bound.
     pub lower: f64,
@@ -132,7 +133,7 @@ pub struct Interval {
 }
 
 /// A computed metric as it goes into a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricResult {
     /// Stable key.
     pub key: String,
@@ -168,7 +169,7 @@ impl MetricResult {
 }
 
 /// A confusion matrix: rows are true classes, columns predicted classes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConfusionMatrix {
     /// Class labels, in row/column order.
     pub labels: Vec<String>,

@@ -9,7 +9,6 @@
 //! averages rather than counted as 0.
 
 use super::{Acc, MetricSpec, Undefined, Value, Weights, argsort, ratio, run_starts};
-use crate::math::Det;
 
 /// Rows with their class probabilities and everything a weighted pass needs.
 #[derive(Debug, Clone)]
@@ -62,14 +61,7 @@ impl MulticlassData {
         for i in 0..n {
             let row = &probs[i * k..(i + 1) * k];
             let t = y[i] as usize;
-            // np.argmax: first maximum.
-            let mut best = 0;
-            for c in 1..k {
-                if row[c] > row[best] {
-                    best = c;
-                }
-            }
-            pred.push(best as u32);
+            pred.push(crate::stats::argmax(row) as u32);
             // sklearn's top_k_accuracy_score sorts ascending with a stable
             // sort and reverses, so among equal scores the higher class index
             // ranks first. Rank of the true class = number of classes ahead.
@@ -78,14 +70,7 @@ impl MulticlassData {
                 .filter(|&c| row[c] > pt || (row[c] == pt && c > t))
                 .count();
             true_rank.push(ahead as u32);
-            loss.push(
-                -row[t]
-                    .clamp(
-                        super::binary::LOG_LOSS_EPS,
-                        1.0 - super::binary::LOG_LOSS_EPS,
-                    )
-                    .dln(),
-            );
+            loss.push(crate::stats::class_log_loss(row[t]));
             let mut s = 0.0;
             for (c, &p) in row.iter().enumerate() {
                 let d = p - if c == t { 1.0 } else { 0.0 };
@@ -188,7 +173,7 @@ impl MulticlassData {
 }
 
 /// Per-class precision, recall, F1 and support.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct PerClass {
     pub labels: Vec<String>,
     pub precision: Vec<Option<f64>>,
@@ -384,76 +369,104 @@ impl MulticlassTally {
         (p, r, f)
     }
 
-    /// All metrics in the order of [`metric_specs`].
-    pub fn values(&self) -> Vec<Value> {
+    /// The values of `specs`, each computed by its key.
+    pub fn values_of(&self, specs: &[MetricSpec]) -> Vec<Value> {
+        specs.iter().map(|s| self.value(s.key)).collect()
+    }
+
+    /// One metric, by key.
+    pub fn value(&self, key: &str) -> Value {
         let k = self.k;
         let n = self.n;
         let (rows, cols) = (self.row_sums(), self.col_sums());
         let trace: f64 = (0..k).map(|c| self.conf[c * k + c]).sum();
         let accuracy = ratio(trace, n, "no rows");
-        let recalls: Vec<Value> = (0..k)
-            .filter(|&c| rows[c] > 0.0)
-            .map(|c| Ok(self.conf[c * k + c] / rows[c]))
-            .collect();
-        let balanced = nan_average(&recalls, None, "no rows");
-        let (p, r, f) = self.per_class();
         const NONE_DEFINED: &str = "undefined for every class";
-        let auc_macro = if let Some(e) = self.auc.iter().find_map(|a| a.err()) {
-            Err(e)
-        } else {
-            nan_average(&self.auc, None, "no classes")
+        let averaged = |which: usize, weights: Option<&[f64]>| {
+            let (p, r, f) = self.per_class();
+            let v = [p, r, f];
+            nan_average(&v[which], weights, NONE_DEFINED)
         };
-        let auc_weighted = if let Some(e) = self.auc.iter().find_map(|a| a.err()) {
-            Err(e)
-        } else {
-            nan_average(&self.auc, Some(&rows), "no rows")
-        };
-        let kappa = {
-            let pe: f64 = (0..k).map(|c| rows[c] * cols[c]).sum::<f64>() / (n * n);
-            let po = trace / n;
-            if 1.0 - pe == 0.0 {
-                Err(Undefined("expected agreement is 1 (a single class)"))
+        let auc = |weights: Option<&[f64]>| {
+            if let Some(e) = self.auc.iter().find_map(|a| a.err()) {
+                Err(e)
             } else {
-                // sklearn: 1 - observed disagreement / expected disagreement
-                Ok(1.0 - (1.0 - po) / (1.0 - pe))
+                nan_average(
+                    &self.auc,
+                    weights,
+                    if weights.is_some() {
+                        "no rows"
+                    } else {
+                        "no classes"
+                    },
+                )
             }
         };
-        let mcc = {
-            let cov_ytyp = trace * n - (0..k).map(|c| cols[c] * rows[c]).sum::<f64>();
-            let cov_ypyp = n * n - cols.iter().map(|x| x * x).sum::<f64>();
-            let cov_ytyt = n * n - rows.iter().map(|x| x * x).sum::<f64>();
-            if cov_ypyp * cov_ytyt == 0.0 {
-                Err(Undefined(
-                    "labels or predictions hold only one class (sklearn returns 0)",
-                ))
-            } else {
-                Ok(cov_ytyp / (cov_ytyt * cov_ypyp).sqrt())
-            }
-        };
-        let mut v = vec![accuracy, balanced];
-        for h in &self.top_hits {
-            v.push(ratio(*h, n, "no rows"));
+        if let Some(t) = key
+            .strip_prefix("top_")
+            .and_then(|r| r.strip_suffix("_accuracy"))
+            .and_then(|t| t.parse::<usize>().ok())
+        {
+            // top_hits[i] is for k = i + 2 (see MulticlassData::top_ks).
+            return match self.top_hits.get(t.wrapping_sub(2)) {
+                Some(&h) if t >= 2 => ratio(h, n, "no rows"),
+                _ => Err(Undefined("top-k accuracy needs more than k classes")),
+            };
         }
-        v.extend([
-            ratio(self.loss, n, "no rows"),
-            ratio(self.brier, n, "no rows"),
-            auc_macro,
-            auc_weighted,
-            nan_average(&p, None, NONE_DEFINED),
-            nan_average(&r, None, NONE_DEFINED),
-            nan_average(&f, None, NONE_DEFINED),
+        match key {
+            "accuracy" => accuracy,
+            "balanced_accuracy" => {
+                let recalls: Vec<Value> = (0..k)
+                    .filter(|&c| rows[c] > 0.0)
+                    .map(|c| Ok(self.conf[c * k + c] / rows[c]))
+                    .collect();
+                nan_average(&recalls, None, "no rows")
+            }
+            "log_loss" => ratio(self.loss, n, "no rows"),
+            "brier" => ratio(self.brier, n, "no rows"),
+            "roc_auc_ovr_macro" => auc(None),
+            "roc_auc_ovr_weighted" => auc(Some(&rows)),
+            "precision_macro" => averaged(0, None),
+            "recall_macro" => averaged(1, None),
+            "f1_macro" => averaged(2, None),
             // Single-label multiclass with every class listed: micro P = R = F1 = accuracy.
-            accuracy,
-            accuracy,
-            accuracy,
-            nan_average(&p, Some(&rows), NONE_DEFINED),
-            nan_average(&r, Some(&rows), NONE_DEFINED),
-            nan_average(&f, Some(&rows), NONE_DEFINED),
-            kappa,
-            mcc,
-        ]);
-        v
+            "precision_micro" | "recall_micro" | "f1_micro" => accuracy,
+            "precision_weighted" => averaged(0, Some(&rows)),
+            "recall_weighted" => averaged(1, Some(&rows)),
+            "f1_weighted" => averaged(2, Some(&rows)),
+            "cohen_kappa" => {
+                let pe: f64 = (0..k).map(|c| rows[c] * cols[c]).sum::<f64>() / (n * n);
+                let po = trace / n;
+                if 1.0 - pe == 0.0 {
+                    Err(Undefined("expected agreement is 1 (a single class)"))
+                } else {
+                    // sklearn: 1 - observed disagreement / expected disagreement
+                    Ok(1.0 - (1.0 - po) / (1.0 - pe))
+                }
+            }
+            "mcc" => {
+                let cov_ytyp = trace * n - (0..k).map(|c| cols[c] * rows[c]).sum::<f64>();
+                let cov_ypyp = n * n - cols.iter().map(|x| x * x).sum::<f64>();
+                let cov_ytyt = n * n - rows.iter().map(|x| x * x).sum::<f64>();
+                if cov_ypyp * cov_ytyt == 0.0 {
+                    Err(Undefined(
+                        "labels or predictions hold only one class (sklearn returns 0)",
+                    ))
+                } else {
+                    Ok(cov_ytyp / (cov_ytyt * cov_ypyp).sqrt())
+                }
+            }
+            _ => Err(Undefined("not a multiclass metric")),
+        }
     }
+}
+
+/// Every multiclass metric spec (with each top-k accuracy), for the registry.
+pub fn all_specs() -> Vec<MetricSpec> {
+    let mut v: Vec<MetricSpec> = SPEC_BASE[..2].to_vec();
+    v.extend_from_slice(TOP_K);
+    v.extend_from_slice(&SPEC_BASE[2..]);
+    v
 }
 
 #[cfg(test)]
@@ -483,7 +496,7 @@ mod tests {
         let d = MulticlassData::new(y, p, 3);
         let t = d.tally(&Unit);
         let specs = metric_specs(&d);
-        let v = t.values();
+        let v = t.values_of(&specs);
         assert_eq!(specs.len(), v.len());
         for (s, v) in specs.iter().zip(&v) {
             match s.key {

@@ -108,8 +108,14 @@ impl RegressionData {
         self.y.is_empty()
     }
 
-    /// All metrics, in the order of [`METRICS`]; `w` indexed by sorted position.
+    /// Every metric of [`METRICS`], in that order; `w` indexed by sorted position.
     pub fn values<W: Weights + ?Sized>(&self, w: &W) -> Vec<Value> {
+        let s = self.summary(w);
+        METRICS.iter().map(|m| s.value(m.key)).collect()
+    }
+
+    /// The weighted sums every metric derives from; `w` indexed by sorted position.
+    pub fn summary<W: Weights + ?Sized>(&self, w: &W) -> RegressionSummary {
         let n = self.y.len();
         let (mut sw, mut sy, mut sr) = (0.0, W::Acc::default(), W::Acc::default());
         let (mut sabs, mut ssq, mut sape) =
@@ -129,7 +135,7 @@ impl RegressionData {
             max = Some(self.abs_r[i]);
         }
         if sw == 0.0 {
-            return vec![Err(Undefined("no rows")); METRICS.len()];
+            return RegressionSummary::default();
         }
         let ybar = sy.value() / sw;
         let rbar = sr.value() / sw;
@@ -144,20 +150,16 @@ impl RegressionData {
             ss_tot.add(wi * dy * dy);
             ss_rc.add(wi * dr * dr);
         }
-        let mse = ssq.value() / sw;
-        const CONSTANT: &str = "the target is constant (sklearn returns 1.0 or 0.0 by convention)";
-        let r2 = ratio(ssq.value(), ss_tot.value(), CONSTANT).map(|x| 1.0 - x);
-        let ev = ratio(ss_rc.value(), ss_tot.value(), CONSTANT).map(|x| 1.0 - x);
-        vec![
-            Ok(sabs.value() / sw),
-            Ok(mse),
-            Ok(mse.sqrt()),
-            Ok(sape.value() / sw),
-            r2,
-            ev,
-            Ok(self.weighted_median_abs(w, sw)),
-            max.ok_or(Undefined("no rows")),
-        ]
+        RegressionSummary {
+            weight: sw,
+            abs: sabs.value(),
+            sq: ssq.value(),
+            ape: sape.value(),
+            ss_tot: ss_tot.value(),
+            ss_rc: ss_rc.value(),
+            median_abs: self.weighted_median_abs(w, sw),
+            max_abs: max,
+        }
     }
 
     /// Median of the absolute errors of the weighted multiset: the mean of the
@@ -179,6 +181,44 @@ impl RegressionData {
         }
         let (lo, hi) = (lo.unwrap_or(f64::NAN), hi.unwrap_or(f64::NAN));
         (lo + hi) / 2.0
+    }
+}
+
+/// Weighted sums of one pass (all zero for no rows).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RegressionSummary {
+    pub weight: f64,
+    pub abs: f64,
+    pub sq: f64,
+    pub ape: f64,
+    /// Σ w (y − ȳ)².
+    pub ss_tot: f64,
+    /// Σ w (r − r̄)², r the residual.
+    pub ss_rc: f64,
+    pub median_abs: f64,
+    pub max_abs: Option<f64>,
+}
+
+impl RegressionSummary {
+    /// One metric, by key.
+    pub fn value(&self, key: &str) -> Value {
+        let sw = self.weight;
+        if sw == 0.0 {
+            return Err(Undefined("no rows"));
+        }
+        const CONSTANT: &str = "the target is constant (sklearn returns 1.0 or 0.0 by convention)";
+        let mse = self.sq / sw;
+        match key {
+            "mae" => Ok(self.abs / sw),
+            "mse" => Ok(mse),
+            "rmse" => Ok(mse.sqrt()),
+            "mape" => Ok(self.ape / sw),
+            "r2" => ratio(self.sq, self.ss_tot, CONSTANT).map(|x| 1.0 - x),
+            "explained_variance" => ratio(self.ss_rc, self.ss_tot, CONSTANT).map(|x| 1.0 - x),
+            "median_ae" => Ok(self.median_abs),
+            "max_error" => self.max_abs.ok_or(Undefined("no rows")),
+            _ => Err(Undefined("not a regression metric")),
+        }
     }
 }
 

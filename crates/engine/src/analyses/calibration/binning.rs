@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 /// How bin edges are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
     /// Equal-width bins on [0, 1].
@@ -119,18 +121,7 @@ pub fn assign(p: &[f64], edges: &[f64]) -> Vec<u8> {
         out[from..].fill(inner.len() as u8);
         return out;
     }
-    crate::calibration::methods::par_map(p, |&x| bin_of(inner, x) as u8)
-}
-
-/// Wilson score interval for `k` successes in `n` trials at normal quantile
-/// `z` (e.g. 1.959963984540054 for 95%). Works with fractional (weighted) counts.
-pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
-    let p = k / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let center = (p + z2 / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((center - half).max(0.0), (center + half).min(1.0))
+    crate::stats::par_map(p, |&x| bin_of(inner, x) as u8)
 }
 
 #[cfg(test)]
@@ -179,13 +170,5 @@ mod tests {
         assert_eq!(bin_of(&e[1..2], 0.5000001), 1);
         assert_eq!(bin_of(&e[1..2], 0.0), 0);
         assert_eq!(bin_of(&e[1..2], 1.0), 1);
-    }
-
-    #[test]
-    fn wilson_matches_statsmodels() {
-        // statsmodels proportion_confint(7, 20, method='wilson')
-        let (lo, hi) = wilson(7.0, 20.0, 1.959963984540054);
-        assert!((lo - 0.18119182410108203).abs() < 1e-12, "{lo}");
-        assert!((hi - 0.5671457233147638).abs() < 1e-12, "{hi}");
     }
 }

@@ -18,12 +18,13 @@
 
 use super::binning::{self, Strategy};
 use super::fit::{LOGIT_EPS, chunked_sum, logistic, logit, newton_1d, sigmoid};
-use crate::math::Det;
 use crate::metrics::Undefined;
+use crate::stats::det::Det;
+use crate::stats::par_map;
 use serde::{Deserialize, Serialize};
 
 /// A recalibration method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     Temperature,
@@ -78,7 +79,7 @@ impl std::str::FromStr for Method {
 }
 
 /// A fitted map from a probability to a calibrated probability.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "method", rename_all = "lowercase")]
 pub enum BinaryMap {
     Temperature { temperature: f64 },
@@ -152,7 +153,7 @@ impl BinaryMap {
 }
 
 /// A fitted calibrator for a task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Calibrator {
     /// Binary: a map of P(positive).
@@ -222,20 +223,6 @@ impl Calibrator {
             .validate(),
             Calibrator::OneVsRest { maps } => maps.iter().try_for_each(BinaryMap::validate),
         }
-    }
-}
-
-/// `xs.iter().map(f).collect()`, on all cores where the build allows
-/// (each element independent: the result does not depend on threads).
-pub fn par_map<T: Sync, U: Send>(xs: &[T], f: impl Fn(&T) -> U + Sync + Send) -> Vec<U> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        xs.par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        xs.iter().map(f).collect()
     }
 }
 

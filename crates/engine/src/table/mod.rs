@@ -10,11 +10,14 @@
 //! CSV can hold a literal `NaN` and the user must be told which of the two they
 //! have.
 
+pub mod filter;
+pub mod groups;
+
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The type of a column, inferred from the data or set by the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnType {
     /// Every present value parses as a floating-point number.

@@ -8,8 +8,8 @@
 //! leaves the fit visibly off.) Convergence: the Newton step's size falls
 //! below 1e-13 × (1 + |θ|), or the gradient below 1e-12 × n.
 
-use crate::math::Det;
 use crate::metrics::Undefined;
+use crate::stats::det::Det;
 
 /// log(1 + e^x) and σ(x) from a single exponential (the hot pair of every
 /// logistic fit).
@@ -68,7 +68,7 @@ pub fn log1pexp(x: f64) -> f64 {
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
     // One branch-free form: e = exp(−|x|) ∈ (0, 1].
-    let e = crate::math::fast_exp(-x.abs());
+    let e = crate::stats::det::fast_exp(-x.abs());
     let s = 1.0 / (1.0 + e);
     if x >= 0.0 { s } else { e * s }
 }

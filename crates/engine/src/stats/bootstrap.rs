@@ -28,7 +28,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Bootstrap settings.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct BootstrapOptions {
     /// Number of resamples (0 disables intervals).
     pub resamples: usize,
@@ -45,29 +47,6 @@ impl Default for BootstrapOptions {
             seed: 0,
             level: 0.95,
         }
-    }
-}
-
-/// The most resamples Assay draws (far beyond what an interval needs).
-pub const MAX_RESAMPLES: usize = 1_000_000;
-
-impl BootstrapOptions {
-    /// Check the settings.
-    pub fn validate(&self) -> crate::error::Result<()> {
-        use crate::error::EngineError::Config;
-        if self.resamples > MAX_RESAMPLES {
-            return Err(Config(format!(
-                "{} bootstrap resamples is more than useful (at most {MAX_RESAMPLES})",
-                self.resamples
-            )));
-        }
-        if !(self.level > 0.0 && self.level < 1.0) {
-            return Err(Config(format!(
-                "confidence level {} must be between 0 and 1",
-                self.level
-            )));
-        }
-        Ok(())
     }
 }
 
@@ -148,13 +127,14 @@ where
 
 /// Run `stat` on each resample of `n` rows. Returns `values[m][b]`: metric
 /// `m` in resample `b`, `None` where undefined. `progress(done, total)` is
-/// called between batches.
+/// called between batches, and `cancel` checked there.
 pub fn run<F>(
     n: usize,
     opts: &BootstrapOptions,
+    cancel: &crate::progress::Cancel,
     progress: &mut dyn FnMut(usize, usize),
     stat: F,
-) -> Vec<Vec<Option<f64>>>
+) -> crate::Result<Vec<Vec<Option<f64>>>>
 where
     F: Fn(Counts<'_>) -> Vec<Value> + Sync,
 {
@@ -170,6 +150,7 @@ where
     #[cfg(not(feature = "parallel"))]
     let mut scratch = new_scratch();
     while start < total {
+        cancel.check()?;
         let end = (start + batch).min(total);
         #[cfg(feature = "parallel")]
         {
@@ -190,9 +171,9 @@ where
         progress(start, total);
     }
     let m = per_resample.first().map_or(0, Vec::len);
-    (0..m)
+    Ok((0..m)
         .map(|k| per_resample.iter().map(|r| r[k].ok()).collect())
-        .collect()
+        .collect())
 }
 
 /// NumPy's default (`linear`) quantile of sorted values.
@@ -311,8 +292,9 @@ mod tests {
             }
             vec![Ok(s / w)]
         };
-        let a = run(x.len(), &opts, &mut |_, _| {}, stat);
-        let b = run(x.len(), &opts, &mut |_, _| {}, stat);
+        let cancel = crate::progress::Cancel::new();
+        let a = run(x.len(), &opts, &cancel, &mut |_, _| {}, stat).unwrap();
+        let b = run(x.len(), &opts, &cancel, &mut |_, _| {}, stat).unwrap();
         assert_eq!(a, b);
         let ci = percentile_interval(&a[0], 0.95).unwrap();
         assert!(ci.lower < 499.5 && ci.upper > 499.5);

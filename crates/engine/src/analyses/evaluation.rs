@@ -1,57 +1,105 @@
-//! Predictions → metrics with confidence intervals.
+//! The evaluation: predictions → metrics with confidence intervals.
 //!
-//! [`evaluate`] is the analysis stage every front end calls (CLI, page, npm
-//! package): it takes validated [`Prepared`] predictions and returns an
-//! [`Evaluation`] of aggregates only — metrics, intervals, confusion matrix,
-//! curves, class counts. No row of the input survives into it.
+//! Every front end's evaluation is this analysis: it takes validated
+//! [`Predictions`] and returns an [`Evaluation`] of aggregates only — metrics,
+//! intervals, confusion matrix, curves, class counts. No row of the input
+//! survives into it.
+//!
+//! Metric values are looked up by key from the tallies ([`BinaryTally::value`]
+//! and friends), so the order of a spec list is the only order there is.
+//!
+//! [`BinaryTally::value`]: crate::metrics::binary::BinaryTally::value
 
-use crate::bootstrap::{self, BootstrapOptions, Counts};
+use super::{Analysis, Context, Output};
 use crate::error::Result;
 use crate::metrics::binary::{BinaryData, Curve};
 use crate::metrics::multiclass::{self, MulticlassData, PerClass};
+use crate::metrics::registry::{self, MetricDef};
 use crate::metrics::regression::{self, RegressionData};
-use crate::metrics::{ConfusionMatrix, MetricResult, Unit, Value, binary};
+use crate::metrics::{ConfusionMatrix, MetricResult, Unit, binary};
+use crate::plan::{AuditPlan, OptionKey, PlanError};
+use crate::predictions::Predictions;
 use crate::prepare::{Prepared, Task};
+use crate::progress::{Cancel, Progress, Stage};
+use crate::stats::bootstrap::{self, BootstrapOptions, Counts};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Options of the analysis stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EvalOptions {
-    /// Binary decision threshold: predicted positive iff score >= threshold.
-    pub threshold: f64,
-    /// Bootstrap settings for the confidence intervals.
-    pub bootstrap: BootstrapOptions,
+/// Options of the evaluation (the decision threshold is the plan's, in
+/// `predictions.threshold`; the bootstrap is the plan's too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationOptions {
     /// Most points kept per curve in the report.
     pub max_curve_points: usize,
 }
 
-impl Default for EvalOptions {
+impl Default for EvaluationOptions {
     fn default() -> Self {
-        EvalOptions {
-            threshold: 0.5,
-            bootstrap: BootstrapOptions::default(),
+        EvaluationOptions {
             max_curve_points: 400,
         }
     }
 }
 
-impl EvalOptions {
-    /// Check the options: a clear error instead of a panic or a frozen page.
-    pub fn validate(&self) -> Result<()> {
-        use crate::error::EngineError::Config;
-        if !(0.0..=1.0).contains(&self.threshold) {
-            return Err(Config(format!(
-                "threshold {} is outside [0, 1]; it applies to probabilities",
-                self.threshold
-            )));
+/// The evaluation analysis.
+pub struct EvaluationAnalysis;
+
+impl Analysis for EvaluationAnalysis {
+    const ID: &'static str = "evaluation";
+    type Options = EvaluationOptions;
+    type Section = Evaluation;
+
+    fn validate(o: &EvaluationOptions, _plan: &AuditPlan) -> std::result::Result<(), PlanError> {
+        if o.max_curve_points < 2 {
+            return Err(PlanError::new(
+                OptionKey::MaxCurvePoints,
+                format!("{} points per curve: keep at least 2", o.max_curve_points),
+            ));
         }
-        self.bootstrap.validate()
+        Ok(())
+    }
+
+    fn metrics() -> Vec<MetricDef> {
+        let mut v = registry::defs(Self::ID, "", Task::Binary, binary::METRICS);
+        v.extend(registry::defs(
+            Self::ID,
+            "",
+            Task::Multiclass,
+            &multiclass::all_specs(),
+        ));
+        v.extend(registry::defs(
+            Self::ID,
+            "",
+            Task::Regression,
+            regression::METRICS,
+        ));
+        registry::merge(v)
+    }
+
+    fn metric<'s>(section: &'s Evaluation, key: &str) -> Option<&'s MetricResult> {
+        section.metric(key)
+    }
+
+    fn run(
+        ctx: &Context<'_>,
+        o: &EvaluationOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Output<Evaluation>> {
+        let e = evaluate(
+            ctx.predictions()?,
+            ctx.plan.predictions.threshold,
+            o.max_curve_points,
+            &ctx.bootstrap,
+            ctx.cancel,
+            progress,
+        )?;
+        Ok(Output::section(e))
     }
 }
 
 /// A curve, or why it is undefined.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurveResult {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub curve: Option<Curve>,
@@ -79,22 +127,14 @@ impl CurveResult {
 }
 
 /// Count of rows per label value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClassCount {
     pub class: String,
     pub count: u64,
 }
 
-/// Stage progress: `stage` is a short name (`bootstrap`), `done` of `total`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Progress {
-    pub stage: &'static str,
-    pub done: u64,
-    pub total: u64,
-}
-
 /// The result of evaluating one set of predictions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Evaluation {
     pub task: Task,
     /// Rows evaluated.
@@ -133,45 +173,43 @@ impl Evaluation {
     }
 }
 
-fn to_opt(v: &[Value]) -> Vec<Option<f64>> {
+fn to_opt(v: &[crate::metrics::Value]) -> Vec<Option<f64>> {
     v.iter().map(|x| x.ok()).collect()
 }
 
-/// Evaluate prepared predictions.
+/// Evaluate predictions: every metric of the task with a percentile
+/// bootstrap interval, the confusion matrix, per-class table and curves.
 pub fn evaluate(
-    prepared: &Prepared,
-    opts: &EvalOptions,
+    predictions: &Predictions,
+    threshold: f64,
+    max_curve_points: usize,
+    b: &BootstrapOptions,
+    cancel: &Cancel,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Evaluation> {
-    let n = prepared.len();
+    let n = predictions.len();
     if n == 0 {
         return Err(crate::error::EngineError::NoRows);
     }
-    opts.validate()?;
-    let b = &opts.bootstrap;
     let mut boot_progress = |done: usize, total: usize| {
-        progress(Progress {
-            stage: "bootstrap",
-            done: done as u64,
-            total: total as u64,
-        })
+        progress(Progress::new(Stage::Bootstrap, done as u64, total as u64))
     };
     let run_boot = b.resamples > 0;
-    match prepared {
+    match predictions.prepared() {
         Prepared::Binary {
-            y,
-            p,
-            positive,
-            negative,
-            ..
+            positive, negative, ..
         } => {
-            let data = BinaryData::new(y, p, opts.threshold);
+            let sorted = predictions
+                .sorted_binary()
+                .expect("binary predictions have a sorted view");
+            let data = BinaryData::from_sorted(sorted, threshold);
+            let specs = binary::METRICS;
             let point = data.tally(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| match c {
-                    Counts::Small(c) => data.tally_counts(c).values(),
-                    Counts::Wide(c) => data.tally_counts(c).values(),
-                })
+                bootstrap::run(n, b, cancel, &mut boot_progress, |c| match c {
+                    Counts::Small(c) => data.tally_counts(c).values_of(specs),
+                    Counts::Wide(c) => data.tally_counts(c).values_of(specs),
+                })?
             } else {
                 Vec::new()
             };
@@ -187,13 +225,13 @@ pub fn evaluate(
                 ],
             };
             let per_class = binary_per_class(&point, &confusion.labels);
-            let (roc, pr) = data.report_curves(opts.max_curve_points);
+            let (roc, pr) = data.report_curves(max_curve_points);
             Ok(Evaluation {
                 task: Task::Binary,
                 rows: n as u64,
                 positive: Some(positive.clone()),
                 negative: negative.clone(),
-                threshold: Some(opts.threshold),
+                threshold: Some(threshold),
                 classes: confusion.labels.clone(),
                 class_counts: vec![
                     ClassCount {
@@ -205,7 +243,7 @@ pub fn evaluate(
                         count: r(point.pos),
                     },
                 ],
-                metrics: bootstrap::with_intervals(binary::METRICS, point.values(), boot, b.level),
+                metrics: bootstrap::with_intervals(specs, point.values_of(specs), boot, b.level),
                 confusion_matrix: Some(confusion),
                 per_class: Some(per_class),
                 roc_curve: Some(CurveResult::from(roc)),
@@ -220,10 +258,10 @@ pub fn evaluate(
             let specs = multiclass::metric_specs(&data);
             let point = data.tally(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| match c {
-                    Counts::Small(c) => data.tally(c).values(),
-                    Counts::Wide(c) => data.tally(c).values(),
-                })
+                bootstrap::run(n, b, cancel, &mut boot_progress, |c| match c {
+                    Counts::Small(c) => data.tally(c).values_of(&specs),
+                    Counts::Wide(c) => data.tally(c).values_of(&specs),
+                })?
             } else {
                 Vec::new()
             };
@@ -251,7 +289,7 @@ pub fn evaluate(
                         count: s,
                     })
                     .collect(),
-                metrics: bootstrap::with_intervals(&specs, point.values(), boot, b.level),
+                metrics: bootstrap::with_intervals(&specs, point.values_of(&specs), boot, b.level),
                 confusion_matrix: Some(ConfusionMatrix {
                     labels: classes.clone(),
                     matrix,
@@ -271,10 +309,10 @@ pub fn evaluate(
             let data = RegressionData::new(y, yhat);
             let point = data.values(&Unit);
             let boot = if run_boot {
-                bootstrap::run(n, b, &mut boot_progress, |c| match c {
+                bootstrap::run(n, b, cancel, &mut boot_progress, |c| match c {
                     Counts::Small(c) => data.values(c),
                     Counts::Wide(c) => data.values(c),
-                })
+                })?
             } else {
                 Vec::new()
             };
