@@ -1,10 +1,10 @@
-// Types of assay-eval (hand-written; they follow report schema 1.x).
+// Types of assay-eval. The report and the audit plan are generated from the
+// Rust types (./schema.d.ts, by scripts/gen-types.mjs); this file declares the
+// package's functions and the config objects of its original API.
 
-/** The kind of prediction task. */
-export type Task = 'binary' | 'multiclass' | 'regression';
+import type { AuditPlan, ColumnType, Report, Task } from './schema.js';
 
-/** How a column's values are read. */
-export type ColumnType = 'numeric' | 'categorical';
+export type * from './schema.js';
 
 /**
  * What `evaluate` and `inspect` read: a File or Blob (read in 1 MiB slices with
@@ -54,6 +54,8 @@ export interface Config {
   maxBytes?: number;
   /** A saved calibrator (a calibrator file's text, from `calibrate`) applied to the scores first. */
   calibrator?: string;
+  /** The calibrator file's name, for the report. Default `calibrator.json`. */
+  calibratorName?: string;
   /** Calibration analysis settings (used by `calibrate`). */
   calibration?: CalibrationOptions;
 }
@@ -65,62 +67,17 @@ export interface CalibrationOptions {
   bins?: number;
   /** Methods to fit and judge on held-out rows. Default: all five. `[]`: measure only. */
   methods?: CalibrationMethod[];
-  /** How rows are split between fitting and judging. Default: random half (seed 0). */
+  /**
+   * How rows are split between fitting and judging. Default: a random half.
+   * Random splits and folds are drawn with the config's `seed` (a `seed`
+   * given here is ignored).
+   */
   split?:
-    | { kind: 'random'; fraction: number; seed: number }
-    | { kind: 'folds'; folds: number; seed: number }
+    | { kind: 'random'; fraction: number; seed?: number }
+    | { kind: 'folds'; folds: number; seed?: number }
     | { kind: 'column'; column: string; value: string };
   /** A categorical column to analyse calibration per value of. */
   slice?: string;
-}
-
-/** One bin of a reliability diagram. */
-export interface ReliabilityBin {
-  lower: number;
-  upper: number;
-  count: number;
-  mean_confidence: number | null;
-  accuracy: number | null;
-  /** Wilson interval of `accuracy`. */
-  accuracy_ci: [number, number] | null;
-}
-
-export interface Diagram {
-  strategy: 'uniform' | 'quantile';
-  bins: ReliabilityBin[];
-}
-
-export interface Reliability {
-  target: 'positive_class' | 'top_label';
-  rows: number;
-  bins: number;
-  uniform: Diagram;
-  quantile: Diagram;
-  scores: Metric[];
-  classwise?: { class: string; ece: number }[];
-}
-
-export interface CalibrationResult {
-  reliability: Reliability;
-  recalibration?: {
-    split: { split: Record<string, unknown>; calibration_rows: number; heldout_rows: number };
-    before: Metric[];
-    reliability_before: Diagram;
-    methods: {
-      method: CalibrationMethod;
-      summary?: string;
-      failed?: string;
-      after: Metric[];
-      change: Metric[];
-      reliability_after?: Diagram;
-    }[];
-    best?: CalibrationMethod;
-  };
-  slices?: {
-    column: string;
-    groups: { value: string; rows: number; reliability: Reliability }[];
-    omitted?: number;
-  };
 }
 
 /** Where `evaluateModel` runs the model. */
@@ -169,8 +126,10 @@ export interface TensorInfo {
 
 /** What `inspectModel` reads from an ONNX file. */
 export interface ModelInfo {
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
+  inputs: (TensorInfo & { float: boolean })[];
+  outputs: (TensorInfo & { float: boolean })[];
+  /** The output evaluated by default (the engine's rule), or null. */
+  default_output: string | null;
   /** [operator, number of nodes] pairs. */
   ops: [string, number][];
   /** [domain, version] operator-set imports, e.g. `['ai.onnx', 17]`. */
@@ -179,189 +138,6 @@ export interface ModelInfo {
   bytes: number;
   /** SHA-256 of the file, lowercase hex. */
   sha256: string;
-}
-
-/** The report's `model` section: the model that produced the scores, and how it ran (schema ≥ 1.2). */
-export interface ModelRun {
-  /** The model file's name (its SHA-256 is in `provenance.inputs`, role `model`). */
-  name: string;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
-  opsets: [string, number][];
-  ops: [string, number][];
-  /** The feature columns fed to the model, in order. */
-  features: string[];
-  /** The output evaluated, and its number of columns. */
-  output: string;
-  output_width: number;
-  /** Class names given to the output's columns (classification). */
-  classes?: string[];
-  /** What ran it: `CPU (flex)` or `WebGPU: <adapter>`. */
-  device: string;
-  batch_size: number;
-  rows: number;
-  /** Seconds spent in the model (device set-up and shader compilation included). */
-  seconds: number;
-}
-
-/** Progress of a running evaluation (or calibration). */
-export interface Progress {
-  /**
-   * `read`: bytes read of the input; `bootstrap`: resamples drawn. With
-   * `calibrate`: `calibration bootstrap` (resamples drawn for the calibration
-   * scores' intervals), `recalibration` (methods fitted), `recalibration
-   * bootstrap` (resamples drawn for the held-out comparison), `slices`
-   * (slice groups analysed). With `evaluateModel`: `model` (rows run through
-   * the model).
-   */
-  stage: 'read' | 'model' | 'bootstrap' | 'calibration bootstrap' | 'recalibration' | 'recalibration bootstrap' | 'slices';
-  done: number;
-  /** 0 when unknown. */
-  total: number;
-}
-
-export interface EvaluateOptions {
-  /** Called synchronously as work advances (from the thread running Assay). */
-  onProgress?: (progress: Progress) => void;
-}
-
-/** A confidence interval. */
-export interface Interval {
-  lower: number;
-  upper: number;
-  /** Nominal coverage, e.g. 0.95. */
-  level: number;
-  /** How it was computed, e.g. `percentile_bootstrap`. */
-  method: string;
-  /** Bootstrap resamples drawn. */
-  resamples?: number;
-  /** Resamples in which the metric was defined (the interval uses only these). */
-  valid?: number;
-}
-
-/** One scalar metric. */
-export interface Metric {
-  /** Stable key, e.g. `roc_auc`. */
-  key: string;
-  /** Display name, e.g. `ROC AUC`. */
-  name: string;
-  /** The value; `null` when undefined (see `undefined`). */
-  value: number | null;
-  /** Why the value is undefined. */
-  undefined?: string;
-  ci?: Interval;
-  /** The reference definition followed (scikit-learn). */
-  definition: string;
-  higher_is_better: boolean;
-}
-
-export interface ConfusionMatrix {
-  /** Class labels in row/column order. */
-  labels: string[];
-  /** Counts, `matrix[true][predicted]`. */
-  matrix: number[][];
-}
-
-export interface PerClass {
-  labels: string[];
-  precision: (number | null)[];
-  recall: (number | null)[];
-  f1: (number | null)[];
-  support: number[];
-}
-
-/** A curve (ROC: x = FPR, y = TPR; PR: x = recall, y = precision), or why it is undefined. */
-export interface CurveResult {
-  x?: number[];
-  y?: number[];
-  /** Threshold at each point; `null` where the point has none. */
-  thresholds?: (number | null)[];
-  undefined?: string;
-  /** Points before decimation. */
-  points_total: number;
-}
-
-export interface ClassCount {
-  class: string;
-  count: number;
-}
-
-export interface Evaluation {
-  task: Task;
-  /** Rows evaluated. */
-  rows: number;
-  /** Binary: the positive class. */
-  positive?: string;
-  /** Binary: the negative class, when known. */
-  negative?: string;
-  /** Binary: the decision threshold. */
-  threshold?: number;
-  /** Classification: classes in column order (binary: [negative, positive]). */
-  classes?: string[];
-  /** Classification: rows per class. */
-  class_counts?: ClassCount[];
-  /** Scalar metrics with intervals, in display order. */
-  metrics: Metric[];
-  confusion_matrix?: ConfusionMatrix;
-  per_class?: PerClass;
-  roc_curve?: CurveResult;
-  pr_curve?: CurveResult;
-}
-
-export interface InputFile {
-  /** What the input was used as (`data`; `table` for `{column: values}` input; `model`; `calibrator`). */
-  role: string;
-  name: string;
-  /** SHA-256 of the bytes (of a canonical form, for a table), lowercase hex. */
-  sha256: string;
-  bytes: number;
-  rows?: number;
-}
-
-export interface Provenance {
-  assay_version: string;
-  /** `assay-cli`, `assay-web`, `assay-npm`, or what `Config.producer` said. */
-  producer: string;
-  inputs: InputFile[];
-  config: {
-    columns: {
-      label: string;
-      scores: string[];
-      task: Task | null;
-      positive: string | null;
-      logits: boolean;
-    };
-    evaluation: {
-      threshold: number;
-      bootstrap: { resamples: number; seed: number; level: number };
-      max_curve_points: number;
-    };
-    delimiter?: string;
-    /** A model run's settings as given (`null`: chosen automatically; schema ≥ 1.2). */
-    model?: {
-      features: string[] | null;
-      output: string | null;
-      batch_size: number;
-      classes: string[] | null;
-      device: Device;
-    };
-  };
-  seed: number;
-}
-
-/** An evaluation report (schema 1.x). Holds aggregates only, never a row of data. */
-export interface Report {
-  schema_version: string;
-  provenance: Provenance;
-  /** Things to know: data quirks, undefined metrics, caveats. */
-  warnings: string[];
-  evaluation: Evaluation;
-  /** Present when produced by `calibrate` (schema ≥ 1.1). */
-  calibration?: CalibrationResult;
-  /** A saved calibrator applied before evaluation (schema ≥ 1.1). */
-  applied_calibrator?: { method: CalibrationMethod; summary: string; fitted_on: Record<string, unknown> };
-  /** Present when `evaluateModel` ran an ONNX model (schema ≥ 1.2). */
-  model?: ModelRun;
 }
 
 export interface ColumnInfo {
@@ -384,65 +160,137 @@ export interface Inspection {
   guess: { label: string | null; scores: string[]; task: Task | null };
 }
 
+/** A stage of a run, as `Progress.stage` names it. */
+export type Stage =
+  | 'read'
+  | 'model_load'
+  | 'model'
+  | 'bootstrap'
+  | 'calibration_bootstrap'
+  | 'recalibration'
+  | 'recalibration_bootstrap'
+  | 'calibration_slices';
+
+/** Progress of a run. */
+export interface Progress {
+  /** `read`: bytes read; `model`: rows through the model; `*bootstrap`: resamples drawn; `recalibration`: methods fitted; `calibration_slices`: slices analysed. */
+  stage: Stage;
+  /** The stage in words, as the page shows it (`Bootstrap resamples`). */
+  label: string;
+  done: number;
+  /** 0 when unknown. */
+  total: number;
+}
+
+export interface EvaluateOptions {
+  /** Called synchronously as work advances (from the thread running Assay). */
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface RunOptions extends EvaluateOptions {
+  /** Front end recorded in the report. Default `assay-npm`. */
+  producer?: string;
+  /** Refuse data inputs larger than this many bytes. */
+  maxBytes?: number;
+}
+
+/** What `run` resolves to. */
+export interface RunResult {
+  report: Report;
+  artifacts: {
+    /** Each fitted recalibration method → the text of its calibrator file. */
+    calibrators: Record<string, string>;
+  };
+}
+
+/** A failed run: `key` is the plan setting that would fix it (e.g. `predictions.logits`), when one would. */
+export interface AssayError extends Error {
+  key?: string;
+  /** The WebAssembly instance trapped (a bug); re-instantiate it (replace the worker). */
+  fatal?: boolean;
+}
+
+/** What `guessFeatures` returns. */
+export interface FeatureGuess {
+  features: string[];
+  left_out: string[];
+  numeric: string[];
+  fits: boolean;
+}
+
 /** Where to load the WebAssembly from: a URL, a fetch Response, its bytes, or a compiled module. */
 export type WasmSource = string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module;
 
-/**
- * Load the WebAssembly module (idempotent). Defaults to `dist/assay_bg.wasm`
- * next to `index.js` (fetched in browsers, read from disk in Node).
- */
+/** Load and instantiate the WebAssembly module (idempotent; the other functions call it). */
 export function init(wasmUrlOrModule?: WasmSource): Promise<void>;
 
-/** Evaluate predictions; rejects with an `Error` whose message is one readable line. */
+/**
+ * Run an audit plan (the audit file's shape) over `inputs` — one entry per
+ * input the plan names: a File, Blob, CSV text, bytes, or `{column: values}`
+ * for a table; a model or calibrator as bytes (or text).
+ */
+export function run(plan: AuditPlan, inputs: Record<string, Input>, options?: RunOptions): Promise<RunResult>;
+
+/** Evaluate predictions. */
 export function evaluate(input: Input, config: Config, options?: EvaluateOptions): Promise<Report>;
 
-/** Columns, types and a guess of the roles, from the first `rows` rows (default 1000). */
+/** Look at the first `rows` rows (default 1000): columns, types, a guess of label and scores. */
 export function inspect(input: Input, rows?: number): Promise<Inspection>;
 
 /**
- * Evaluate and analyse calibration. `calibrators` maps each fitted method to
- * a calibrator file's text, to save and pass back later as `config.calibrator`.
+ * Evaluate and analyse calibration. Resolves to the report and, for each
+ * fitted method, the text of a calibrator file (pass it back later as
+ * `config.calibrator`).
  */
 export function calibrate(
   input: Input,
   config: Config,
   options?: EvaluateOptions,
-): Promise<{ report: Report; calibrators: Partial<Record<CalibrationMethod, string>> }>;
+): Promise<{ report: Report; calibrators: Record<string, string> }>;
 
-/**
- * Run an ONNX model (its bytes) over the data and evaluate its output: the
- * report of `evaluate`, with a `model` section. With `config.calibration`,
- * the calibration analysis too, and the result is `calibrate`'s. Rejects with
- * a one-line `Error` for a file that is not ONNX, truncated, uses an
- * operator the runtime lacks (named with its node), is over 512 MiB, or does
- * not fit the data (feature count, unknown output, missing values…).
- */
+/** Run an ONNX model over the data and evaluate its outputs (with `calibration`: `{report, calibrators}`). */
 export function evaluateModel(
-  input: Blob | string | Uint8Array | ArrayBuffer,
+  input: Input,
+  model: Uint8Array | ArrayBuffer,
+  config: ModelConfig & { calibration?: undefined },
+  options?: EvaluateOptions,
+): Promise<Report>;
+export function evaluateModel(
+  input: Input,
   model: Uint8Array | ArrayBuffer,
   config: ModelConfig & { calibration: CalibrationOptions },
   options?: EvaluateOptions,
-): Promise<{ report: Report; calibrators: Partial<Record<CalibrationMethod, string>> }>;
-export function evaluateModel(
-  input: Blob | string | Uint8Array | ArrayBuffer,
-  model: Uint8Array | ArrayBuffer,
-  config: ModelConfig,
-  options?: EvaluateOptions,
-): Promise<Report>;
+): Promise<{ report: Report; calibrators: Record<string, string> }>;
 
-/** A model's inputs, outputs, operators, opsets, size and SHA-256 (the model is parsed, not run). */
+/** A model's inputs, outputs, operators and opsets. */
 export function inspectModel(model: Uint8Array | ArrayBuffer): Promise<ModelInfo>;
 
-/** A complete, self-contained HTML document (inline CSS and SVG plots, no scripts). */
+/** Whether a column name looks like a model's scores rather than a feature (the engine's rule). */
+export function looksLikeScore(name: string): Promise<boolean>;
+
+/** The features a model gets by default (the engine's rule). */
+export function guessFeatures(
+  columns: { name: string; numeric: boolean }[],
+  label: string,
+  width: number | null,
+): Promise<FeatureGuess>;
+
+/** The index of the output evaluated by default among `outputs`, or undefined. */
+export function defaultOutput(outputs: { name: string; float: boolean }[]): Promise<number | undefined>;
+
+/** The limits the engine applies. */
+export function limits(): Promise<{ maxModelBytes: number }>;
+
+/** A complete, self-contained HTML document (inline CSS and SVG, no scripts). */
 export function renderHtml(report: Report | string): Promise<string>;
 
-/** The report's HTML body fragment; style it with `reportStylesheet()`. */
+/** The report's HTML body fragment (style it with `reportStylesheet()`). */
 export function renderHtmlFragment(report: Report | string): Promise<string>;
 
 /** The report as Markdown. */
 export function renderMarkdown(report: Report | string): Promise<string>;
 
-/** The CSS `renderHtmlFragment`'s markup expects. */
+/** The CSS that `renderHtmlFragment`'s markup expects. */
 export function reportStylesheet(): Promise<string>;
 
 /** Assay's version and the report schema version. */

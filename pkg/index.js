@@ -70,6 +70,69 @@ function explain(fn) {
   }
 }
 
+function progressOf(options) {
+  const onProgress = options && typeof options.onProgress === 'function' ? options.onProgress : undefined;
+  return onProgress ? (p) => onProgress(p) : undefined;
+}
+
+/** A rejected run: a trap becomes an explained fatal error; others pass through (with `key`). */
+async function explainAsync(promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    return explain(() => {
+      throw e;
+    });
+  }
+}
+
+/**
+ * Run an audit plan — the audit file's shape (`schema/audit.schema.json`):
+ * inputs, predictions, model, analyses, bootstrap, seed — over `inputs`,
+ * `{inputName: File | Blob | CSV text | bytes | {column: values}}`, one entry
+ * per input the plan names (a model or calibrator as bytes). Resolves to
+ * `{report, artifacts: {calibrators: {method: calibrator file text}}}`. A
+ * failed run rejects with an Error whose `key` (when set) is the plan setting
+ * to fix, e.g. `predictions.logits`.
+ * @param {import('./index.d.ts').AuditPlan} plan
+ * @param {Record<string, unknown>} inputs
+ * @param {{onProgress?: (p: import('./index.d.ts').Progress) => void, producer?: string, maxBytes?: number}} [options]
+ * @returns {Promise<import('./index.d.ts').RunResult>}
+ */
+export async function run(plan, inputs, options = {}) {
+  await init();
+  const opts = { producer: (options && options.producer) || 'assay-npm', maxBytes: options && options.maxBytes };
+  return explainAsync(wasm.run(plan, inputs, opts, progressOf(options)));
+}
+
+/** Whether a column name looks like a model's scores rather than a feature (the engine's rule). */
+export async function looksLikeScore(name) {
+  await init();
+  return wasm.looksLikeScore(name);
+}
+
+/**
+ * The features a model gets by default (the engine's rule): from the
+ * columns `[{name, numeric}]`, the label and the model input's width (`null`
+ * if unknown). Resolves to `{features, left_out, numeric, fits}`.
+ */
+export async function guessFeatures(columns, label, width) {
+  await init();
+  return explain(() => wasm.guessFeatures(columns, label, width ?? undefined));
+}
+
+/** The index of the output evaluated by default among `[{name, float}]`, or `undefined`. */
+export async function defaultOutput(outputs) {
+  await init();
+  return explain(() => wasm.defaultOutput(outputs));
+}
+
+/** The limits the engine applies: `{maxModelBytes}`. */
+export async function limits() {
+  await init();
+  return wasm.limits();
+}
+
 /**
  * Evaluate predictions.
  * @param {File|Blob|string|Uint8Array|ArrayBuffer|Record<string, unknown[]>} input
@@ -117,13 +180,7 @@ export async function evaluateModel(input, model, config, options = {}) {
   await init();
   const onProgress = options && typeof options.onProgress === 'function' ? options.onProgress : undefined;
   const cfg = { producer: 'assay-npm', scores: [], ...config };
-  try {
-    return await wasm.evaluateModel(input, model, cfg, onProgress ? (p) => onProgress(p) : undefined);
-  } catch (e) {
-    return explain(() => {
-      throw e;
-    });
-  }
+  return explainAsync(wasm.evaluateModel(input, model, cfg, onProgress ? (p) => onProgress(p) : undefined));
 }
 
 /** A model's inputs, outputs, operators and opsets: `{inputs, outputs, ops, opsets, bytes, sha256}`. */

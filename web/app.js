@@ -84,7 +84,7 @@ const state = {
   busy: false,
   calibrators: null, // {methods: [fitted method, in report order], best, texts: {method: calibrator file text}} of the last run
   calibrator: null, // {name, text}: a saved calibrator applied to the scores of later runs
-  adapter: null, // the browser's description of the WebGPU adapter of the last model run, if it ran there
+  limits: null, // the engine's limits ({maxModelBytes}), asked once
 };
 
 // ---------------------------------------------------------------- worker
@@ -142,7 +142,9 @@ class Engine {
         this.stop('The engine was restarted after a crash.');
         this.start();
       }
-      p.reject(new Error(msg.message));
+      const err = new Error(msg.message);
+      if (msg.key) err.key = msg.key;
+      p.reject(err);
     }
   }
 
@@ -161,24 +163,47 @@ const engine = new Engine();
 
 // ---------------------------------------------------------------- UI helpers
 
-// The engine's messages are shared with the command line and name its flags;
-// say where the same setting is on this page.
-const FLAG_HINTS = [
-  [/--logits\b/, 'On this page: tick “Scores are logits”.'],
-  [/--positive\b/, 'On this page: type the class in “Positive class”.'],
-  [/calibration applies to classification/, 'On this page: untick “Analyse calibration”.'],
-  [/--features\b|features per row/, 'On this page: tick the model’s features under “Features”, in its input order.'],
-  [/--output\b|unknown output '/, 'On this page: choose the output under “Model output”.'],
-  [/--classes\b/, 'On this page: type them in “Output classes”, in the order of the output’s columns.'],
-  [/zipmap=False/, 'In Python: skl2onnx.to_onnx(model, X, options={id(model): {"zipmap": False}}).'],
-  [/no WebGPU|no usable GPU adapter/, 'On this page: choose “Auto” or “CPU” under “Run on”.'],
-];
+// The engine names the setting that would fix an error by its plan key
+// (`predictions.logits`); say where that setting is on this page, and mark
+// its field.
+const KEY_HINTS = {
+  'predictions.label': ['label', 'On this page: choose the label column under “Label”.'],
+  'predictions.scores': ['scores', 'On this page: tick the score columns (one per class for multiclass).'],
+  'predictions.logits': ['logits', 'On this page: tick “Scores are logits”.'],
+  'predictions.positive': ['positive', 'On this page: type the class in “Positive class”.'],
+  'predictions.threshold': ['threshold', 'On this page: set “Threshold” between 0 and 1.'],
+  'predictions.task': ['task', 'On this page: choose the task under “Task”.'],
+  'bootstrap.resamples': ['bootstrap', 'On this page: lower “Bootstrap resamples”.'],
+  seed: ['seed', 'On this page: set “Seed” to a whole number.'],
+  'model.features': ['features', 'On this page: tick the model’s features under “Features”, in its input order.'],
+  'model.output': ['output', 'On this page: choose the output under “Model output”.'],
+  'model.classes': ['classes', 'On this page: type them in “Output classes”, in the order of the output’s columns.'],
+  'model.device': ['device', 'On this page: choose “Auto” or “CPU” under “Run on”.'],
+  'analyses.calibration': ['calibrate', 'On this page: untick “Analyse calibration”.'],
+  'analyses.calibration.bins': ['bins', 'On this page: set “Bins” between 1 and 255.'],
+  'analyses.calibration.split.fraction': ['fraction', 'On this page: set the fraction that fits between 0 and 1.'],
+  'analyses.calibration.split.folds': ['folds', 'On this page: set “Folds” to 2 or more.'],
+  'analyses.calibration.split.column': ['split-column', 'On this page: choose the column that splits the rows.'],
+  'analyses.calibration.split.value': ['split-value', 'On this page: type a value of the split column that marks the rows to fit on.'],
+  'analyses.calibration.slice': ['slice', 'On this page: choose another slice column, or none.'],
+};
 
-function showError(message) {
+// Advice about the model file itself, not about a setting.
+const MODEL_TIPS = [[/zipmap=False/, 'In Python: skl2onnx.to_onnx(model, X, options={id(model): {"zipmap": False}}).']];
+
+function showError(message, key) {
   els.error.textContent = message;
-  const hints = FLAG_HINTS.filter(([re]) => re.test(message)).map(([, h]) => h);
-  // A message about the saved calibrator (not about "calibrators" to fit): mark its chip.
-  const aboutCalibrator = state.calibrator !== null && /\bcalibrator\b/.test(message);
+  for (const f of document.querySelectorAll('.bad-field')) f.classList.remove('bad-field');
+  const hints = [];
+  const known = key && KEY_HINTS[key];
+  if (known) {
+    hints.push(known[1]);
+    const field = $(known[0]);
+    if (field) field.classList.add('bad-field');
+  }
+  hints.push(...MODEL_TIPS.filter(([re]) => re.test(message)).map(([, h]) => h));
+  // A problem with the saved calibrator: mark its chip.
+  const aboutCalibrator = state.calibrator !== null && key === 'calibrator';
   els.calibratorChip.classList.toggle('bad', aboutCalibrator);
   if (aboutCalibrator) hints.push('Remove the saved calibrator (×) to run without it, or apply another file.');
   els.errorHint.textContent = hints.join(' ');
@@ -188,27 +213,22 @@ function showError(message) {
 
 function clearError() {
   els.calibratorChip.classList.remove('bad');
+  for (const f of document.querySelectorAll('.bad-field')) f.classList.remove('bad-field');
   els.error.textContent = '';
   els.errorHint.textContent = '';
   els.errorBox.hidden = true;
 }
 
-const STAGES = {
-  read: 'Reading the file',
-  'model-load': 'Reading the model',
-  model: 'Running the model',
-  bootstrap: 'Bootstrap resamples',
+// The page's own stages; the engine's come with their label.
+const PAGE_STAGES = {
   inspect: 'Looking at the columns',
+  'model-load': 'Reading the model',
   render: 'Rendering',
-  'calibration bootstrap': 'Calibration: bootstrap resamples',
-  recalibration: 'Calibration: fitting recalibrators',
-  'recalibration bootstrap': 'Calibration: judging on held-out rows',
-  slices: 'Calibration: by slice',
 };
 
 function showProgress(p) {
   els.status.hidden = false;
-  const name = STAGES[p.stage] || p.stage;
+  const name = p.label || PAGE_STAGES[p.stage] || p.stage;
   if (p.total > 0) {
     els.progress.max = p.total;
     els.progress.value = p.done;
@@ -278,7 +298,7 @@ function option(value, text = value) {
 
 // ---------------------------------------------------------------- form
 
-function fillForm(inspection) {
+async function fillForm(inspection) {
   const { columns, guess } = inspection;
   els.label.replaceChildren(...columns.map((c) => option(c.name, `${c.name} (${c.type}, ${c.distinct}${c.distinct >= 1000 ? '+' : ''} distinct)`)));
   if (guess.label) els.label.value = guess.label;
@@ -320,7 +340,7 @@ function fillForm(inspection) {
   updateTaskFields();
   els.form.hidden = false;
   updatePicked();
-  applyMode(true);
+  await applyMode(true);
   // Bring the first chosen score column into view inside its list.
   const first = els.scores.querySelector('input:checked');
   if (first) els.scores.scrollTop = Math.max(0, first.closest('label').offsetTop - 8);
@@ -329,7 +349,7 @@ function fillForm(inspection) {
 // ---------------------------------------------------------------- model mode
 
 /** Show the fields of the current mode (with a model, or a predictions file); `reset`: pre-fill them. */
-function applyMode(reset) {
+async function applyMode(reset) {
   const model = state.model;
   if (!state.inspection) return;
   els.scoresField.hidden = model !== null;
@@ -337,7 +357,7 @@ function applyMode(reset) {
   els.logitsText.textContent = model ? 'Outputs are logits' : 'Scores are logits';
   if (!reset) return;
   if (model) {
-    fillModelFields();
+    await fillModelFields();
   } else {
     const { guess } = state.inspection;
     els.task.value = guess.task || 'auto';
@@ -348,13 +368,6 @@ function applyMode(reset) {
   updateTaskFields();
 }
 
-// Names of columns that hold a model's scores rather than its features (the engine's list).
-const SCORE_PREFIXES = ['p_', 'prob', 'pred', 'score', 'yhat', 'y_hat', 'logit'];
-const looksLikeScore = (name) => {
-  const l = name.toLowerCase();
-  return l === 'p' || SCORE_PREFIXES.some((p) => l.startsWith(p));
-};
-
 /** Features per row of a model with one `[N, k]` input: k; otherwise null (unknown). */
 function inputWidth(info) {
   if (info.inputs.length !== 1) return null;
@@ -363,22 +376,15 @@ function inputWidth(info) {
   return typeof last === 'number' && last > 0 ? last : null;
 }
 
-/** The output evaluated by default (the engine's rule): `probabilities` or the first float output. */
-function defaultOutput(outputs) {
-  const float = (o) => /^(float|double|bfloat)/.test(o.dtype);
-  const named = ['probabilities', 'probability', 'output_probability', 'probs', 'proba'];
-  const o = outputs.find((x) => float(x) && named.includes(x.name.toLowerCase())) || outputs.find(float) || outputs[0];
-  return o ? o.name : '';
-}
-
 const shapeText = (shape) => `[${shape.map((d) => (typeof d === 'number' ? d : d === null ? 'N' : String(d))).join(', ')}]`;
 
-function fillModelFields() {
+async function fillModelFields() {
   const { info } = state.model;
   els.output.replaceChildren(...info.outputs.map((o) => option(o.name, `${o.name} (${o.dtype} ${shapeText(o.shape)})`)));
-  els.output.value = defaultOutput(info.outputs);
+  // The engine's choice of output (inspectModel's).
+  els.output.value = info.default_output || (info.outputs[0] ? info.outputs[0].name : '');
   els.classes.value = '';
-  guessFeatures();
+  await guessFeatures();
   // The model's output decides the task; calibration is on for a classifier.
   els.task.value = 'auto';
   els.logits.checked = false;
@@ -389,35 +395,44 @@ function fillModelFields() {
 }
 
 /**
- * Pre-fill the features as the engine guesses them: the numeric columns
- * besides the label, in file order; when their count is not the model's input
- * width, without score-like columns (p_*, prob*, pred*, score*…). When that
- * does not fit either, say so and let the user pick them in order.
+ * Pre-fill the features as the engine guesses them (its rule, asked of the
+ * worker): the numeric columns besides the label, in file order; when their
+ * count is not the model's input width, without score-like columns. When
+ * that does not fit either, say so and let the user pick them in order. Run
+ * stays disabled until the guess is in.
  */
-function guessFeatures() {
+let guessSeq = 0;
+async function guessFeatures() {
   const label = els.label.value;
-  const numeric = state.inspection.columns.filter((c) => c.type === 'numeric' && c.name !== label).map((c) => c.name);
   const w = state.model.width;
-  let chosen = numeric;
-  let note = '';
-  if (w !== null && numeric.length !== w) {
-    const without = numeric.filter((n) => !looksLikeScore(n));
-    if (without.length === w) {
-      chosen = without;
-      const left = numeric.filter(looksLikeScore);
-      note = `Left out ${left.map((n) => `“${n}”`).join(', ')}: ${left.length === 1 ? 'it looks' : 'they look'} like a model’s scores, not features.`;
-    } else if (numeric.length > w) {
-      chosen = [];
-      note = `The model reads ${w} features per row, but the file has ${numeric.length} numeric columns besides the label: tick the model’s ${w} features in its input order.`;
-    } else {
-      note = `The model reads ${w} features per row, but the file has only ${numeric.length} numeric column${numeric.length === 1 ? '' : 's'} besides the label.`;
-    }
+  const columns = state.inspection.columns.map((c) => ({ name: c.name, numeric: c.type === 'numeric' }));
+  const mine = ++guessSeq;
+  els.run.disabled = true;
+  let guess;
+  try {
+    ({ guess } = await engine.request('guessFeatures', { columns, label, width: w }));
+  } catch (err) {
+    showError(err.message, err.key);
+    return;
+  } finally {
+    if (!state.busy) els.run.disabled = false;
   }
-  state.features = chosen;
+  if (mine !== guessSeq || !state.model) return;
+  let note = '';
+  const n = guess.numeric.length;
+  if (guess.left_out.length) {
+    const left = guess.left_out;
+    note = `Left out ${left.map((x) => `“${x}”`).join(', ')}: ${left.length === 1 ? 'it looks' : 'they look'} like a model’s scores, not features.`;
+  } else if (!guess.fits && n > w) {
+    note = `The model reads ${w} features per row, but the file has ${n} numeric columns besides the label: tick the model’s ${w} features in its input order.`;
+  } else if (!guess.fits) {
+    note = `The model reads ${w} features per row, but the file has only ${n} numeric column${n === 1 ? '' : 's'} besides the label.`;
+  }
+  state.features = guess.features;
   state.featuresEdited = false;
   els.featuresNote.textContent = note;
   els.featuresNote.hidden = note === '';
-  els.featuresNote.classList.toggle('bad', note !== '' && chosen.length !== w);
+  els.featuresNote.classList.toggle('bad', !guess.fits);
   renderFeatures();
 }
 
@@ -618,61 +633,75 @@ async function loadCalibrator(file) {
   }
 }
 
-function intField(input, name, max = Number.MAX_SAFE_INTEGER) {
+function intField(input, name) {
   const raw = input.value.trim();
   const v = Number(raw);
   if (raw === '' || !Number.isInteger(v) || v < 0) {
     throw new Error(`${name} must be a whole number of 0 or more`);
   }
-  if (v > max) throw new Error(`${name} must be at most ${max.toLocaleString('en-US')}`);
+  if (!Number.isSafeInteger(v)) throw new Error(`${name} is too large`);
   return v;
 }
 
-// More resamples than this add nothing to a percentile interval but time.
-const MAX_BOOTSTRAP = 100_000;
+/** A unique input name for `name` among `taken`. */
+function inputName(name, taken) {
+  let n = name || 'input';
+  for (let i = 2; taken.includes(n); i++) n = `${name} (${i})`;
+  taken.push(n);
+  return n;
+}
 
-/** The configuration the form describes. Throws a readable Error when it is incomplete. */
-function formConfig() {
+/**
+ * The audit plan the form describes (the audit file's shape; the engine
+ * checks every range and combination) and the files it names. Throws a
+ * readable Error only where the form itself is incomplete.
+ */
+function formPlan() {
   if (!els.label.value) throw new Error('choose the label column');
-  const config = { label: els.label.value };
+  const taken = [];
+  const files = {};
+  const inputs = [];
+  const add = (file, role, content) => {
+    const name = inputName(file.name, taken);
+    inputs.push({ name, role });
+    files[name] = content;
+  };
+  add(state.file, 'data', state.file);
+  const predictions = { label: els.label.value, logits: els.logits.checked && !els.logits.disabled };
+  const plan = { version: 1, inputs, predictions, analyses: { evaluation: {} } };
   if (state.model) {
-    // The model's settings: evaluateModel's config (no score columns).
     const w = state.model.width;
     if (state.features.length === 0) {
       throw new Error(`choose the features the model reads${w !== null ? ` (${w} per row)` : ''}, in its input order`);
     }
-    config.features = [...state.features];
-    if (els.output.value) config.output = els.output.value;
-    config.device = els.device.value;
+    add(state.model.file, 'model', state.model.file);
+    plan.model = { features: [...state.features], device: els.device.value };
+    if (els.output.value) plan.model.output = els.output.value;
     const classes = els.classes.value.split(',').map((c) => c.trim()).filter((c) => c !== '');
-    if (classes.length) config.classes = classes;
+    if (classes.length) plan.model.classes = classes;
   } else {
     const scores = [...els.scores.querySelectorAll('input:checked')].map((b) => b.value);
     if (scores.length === 0) throw new Error('choose at least one score column');
-    config.scores = scores;
+    predictions.scores = scores;
   }
-  config.bootstrap = intField(els.bootstrap, 'bootstrap resamples', MAX_BOOTSTRAP);
-  config.seed = intField(els.seed, 'seed');
-  config.logits = els.logits.checked && !els.logits.disabled;
-  if (els.task.value !== 'auto') config.task = els.task.value;
-  if (!els.positive.disabled && els.positive.value !== '') config.positive = els.positive.value;
+  plan.bootstrap = { resamples: intField(els.bootstrap, 'bootstrap resamples') };
+  plan.seed = intField(els.seed, 'seed');
+  if (els.task.value !== 'auto') predictions.task = els.task.value;
+  if (!els.positive.disabled && els.positive.value !== '') predictions.positive = els.positive.value;
   if (!els.threshold.disabled && els.threshold.value.trim() !== '') {
     const t = Number(els.threshold.value);
-    if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error('threshold must be a number between 0 and 1');
-    config.threshold = t;
+    if (!Number.isFinite(t)) throw new Error('the threshold must be a number');
+    predictions.threshold = t;
   }
-  if (state.calibrator) {
-    config.calibrator = state.calibrator.text;
-    config.calibratorName = state.calibrator.name;
-  }
-  if (calibrationOn()) config.calibration = calibrationConfig(config.seed);
-  return config;
+  if (state.calibrator) add({ name: state.calibrator.name }, 'calibrator', state.calibrator.text);
+  if (calibrationOn()) plan.analyses.calibration = calibrationPlan();
+  return { plan, files };
 }
 
-/** The calibration settings the form describes (ranges are the engine's to check). */
-function calibrationConfig(seed) {
+/** The calibration analysis the form describes (ranges are the engine's to check). */
+function calibrationPlan() {
   const calibration = {
-    bins: intField(els.bins, 'bins', 255),
+    bins: intField(els.bins, 'bins'),
     methods: [...els.methods.querySelectorAll('input:checked')].map((b) => b.value),
   };
   const kind = els.split.value;
@@ -680,9 +709,9 @@ function calibrationConfig(seed) {
     const raw = els.fraction.value.trim();
     const fraction = Number(raw);
     if (raw === '' || !Number.isFinite(fraction)) throw new Error('the fraction that fits must be a number between 0 and 1');
-    calibration.split = { kind, fraction, seed };
+    calibration.split = { kind, fraction };
   } else if (kind === 'folds') {
-    calibration.split = { kind, folds: intField(els.folds, 'folds'), seed };
+    calibration.split = { kind, folds: intField(els.folds, 'folds') };
   } else {
     if (!els.splitColumn.value) throw new Error('choose the column that splits the rows');
     if (els.splitValue.value === '') throw new Error(`type the value of '${els.splitColumn.value}' that marks the rows to fit on`);
@@ -731,16 +760,13 @@ async function inspectFile(file) {
     state.inspection = inspection;
     const more = inspection.truncated ? `first ${inspection.rows_inspected.toLocaleString()} rows inspected` : `${inspection.rows_inspected.toLocaleString()} rows`;
     els.fileInfo.textContent = `${file.name} — ${formatBytes(file.size)}, ${inspection.columns.length} columns, ${more}`;
-    fillForm(inspection);
+    await fillForm(inspection);
     return true;
   } catch (err) {
-    showError(err.message);
+    showError(err.message, err.key);
     return false;
   }
 }
-
-// The engine refuses larger models (and reading one into memory first would be wasted).
-const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 /** A new model: look at it (in the worker) and switch the form to running it. */
 function loadModel(file) {
@@ -752,10 +778,11 @@ async function inspectModelFile(file, demo) {
   state.model = null;
   showModel();
   try {
-    if (file.size > MAX_MODEL_BYTES) {
-      // The engine's words for the same refusal.
+    // The engine's limit, checked before reading a file that cannot load.
+    const limit = state.limits ? state.limits.maxModelBytes : Infinity;
+    if (file.size > limit) {
       throw new Error(
-        `model is ${file.size} bytes (${(file.size / 1048576).toFixed(1)} MiB), over the limit of ${MAX_MODEL_BYTES} bytes (${(MAX_MODEL_BYTES / 1048576).toFixed(1)} MiB)`,
+        `model is ${file.size} bytes (${(file.size / 1048576).toFixed(1)} MiB), over the limit of ${limit} bytes (${(limit / 1048576).toFixed(1)} MiB)`,
       );
     }
     showProgress({ stage: 'model-load', done: 0, total: 0 });
@@ -763,27 +790,31 @@ async function inspectModelFile(file, demo) {
     const { model: info } = await engine.request('inspectModel', { model: bytes }, undefined, [bytes]);
     state.model = { file, info, width: inputWidth(info), demo };
     showModel();
-    applyMode(true);
+    await applyMode(true);
     return true;
   } catch (err) {
-    applyMode(true); // back to evaluating score columns
-    showError(`${file.name}: ${err.message}`);
+    await applyMode(true); // back to evaluating score columns
+    showError(`${file.name}: ${err.message}`, err.key);
     return false;
   }
 }
 
-function removeModel() {
+async function removeModel() {
   if (state.busy || state.model === null) return;
   clearError();
   clearResults();
   state.model = null;
   showModel();
-  applyMode(true);
+  await applyMode(true);
   markDone();
 }
 
-/** Evaluate the current file with `config`; shows the report or the error. */
-async function run(config) {
+/**
+ * Run a request on the current file (`run` with the form's plan, or the
+ * package's `evaluate` / `calibrate` / `evaluateModel` with a config, for the
+ * console hook); shows the report or the error.
+ */
+async function runRequest(type, payload) {
   if (state.busy) return { ok: false, message: 'an evaluation is already running' };
   if (!state.file) {
     showError('choose a file first');
@@ -792,39 +823,37 @@ async function run(config) {
   clearError();
   clearResults(); // never leave a report next to settings it was not computed with
   setBusy(true);
-  showProgress({ stage: 'read', done: 0, total: state.file.size });
+  showProgress({ stage: 'read', label: 'Reading the file', done: 0, total: state.file.size });
   const started = performance.now();
   try {
-    const full = { ...config, fileName: state.file.name, producer: 'assay-web' };
-    let answer;
-    if (state.model) {
-      // The model's bytes, read afresh and handed over (transferred, not copied) to the worker.
-      full.modelName = state.model.file.name;
-      const model = await state.model.file.arrayBuffer();
-      answer = await engine.request('evaluateModel', { file: state.file, model, config: full }, showProgress, [model]);
-    } else {
-      // With calibration settings, `calibrate` (a superset of `evaluate`).
-      const type = config.calibration !== undefined ? 'calibrate' : 'evaluate';
-      answer = await engine.request(type, { file: state.file, config: full }, showProgress);
-    }
-    const { report, fragment, calibrators, adapter } = answer;
-    state.adapter = adapter || null;
+    const { report, fragment, calibrators } = await engine.request(type, await payload(), showProgress);
     state.report = report;
     state.calibrators = calibrators && calibrators.methods.length ? calibrators : null;
     state.reportName = state.file.name.replace(/\.[^.]+$/, '') || 'report';
     showReport(fragment, performance.now() - started);
     return { ok: true };
   } catch (err) {
-    showError(err.message);
-    return { ok: false, message: err.message };
+    showError(err.message, err.key);
+    return { ok: false, message: err.message, key: err.key };
   } finally {
     hideProgress();
     setBusy(false);
   }
 }
 
+/** Run the package's config (the console hook): as `evaluate`, `calibrate` or `evaluateModel`. */
+async function runConfig(config) {
+  return runRequest(state.model ? 'evaluateModel' : config.calibration !== undefined ? 'calibrate' : 'evaluate', async () => {
+    const full = { ...config, fileName: state.file.name, producer: 'assay-web' };
+    if (!state.model) return { file: state.file, config: full };
+    full.modelName = state.model.file.name;
+    return { file: state.file, model: await state.model.file.arrayBuffer(), config: full };
+  });
+}
+
 function showReport(fragment, ms) {
-  // The fragment is Assay's own renderer output: every value in it is escaped.
+  // The fragment is Assay's own renderer output: every value in it is escaped,
+  // and values and intervals are separate elements (laid out by the stylesheet).
   const doc = new DOMParser().parseFromString(fragment, 'text/html');
   els.report.replaceChildren(...doc.body.childNodes);
   // Wide tables scroll in their own box rather than widening the page.
@@ -833,29 +862,6 @@ function showReport(fragment, ms) {
     scroller.className = 'table-scroll';
     table.replaceWith(scroller);
     scroller.append(table);
-  }
-  // "value [lower, upper]" cells of those tables: the interval on a line of its own.
-  for (const td of els.report.querySelectorAll('table.recalibration td[data-key], table.slices td[data-key]')) {
-    const m = /^(\S+) (\[[^\]]*\])$/.exec(td.textContent);
-    if (!m) continue;
-    const ci = document.createElement('span');
-    ci.className = 'ci';
-    ci.textContent = m[2];
-    td.replaceChildren(m[1], ci);
-  }
-  // A one-vs-rest map lists one fitted map per class: fold the list away.
-  for (const td of els.report.querySelectorAll('table.recalibration td:not([data-key]):not([colspan])')) {
-    const m = /^([^:;]+):\s*(.+;.+)$/.exec(td.textContent);
-    if (!m) continue;
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = m[1];
-    details.append(summary, ...m[2].split(/;\s*/).map((part) => {
-      const line = document.createElement('div');
-      line.textContent = part;
-      return line;
-    }));
-    td.replaceChildren(details);
   }
   addCalibratorSave();
   showModelRun();
@@ -866,11 +872,7 @@ function showReport(fragment, ms) {
   els.results.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
-/**
- * A model run: the device it ran on, prominently (a badge by the title, from
- * the report's model section), and the renderer's "Model … run on …" line at
- * the top of the report rather than below the class table.
- */
+/** A model run: the device it ran on (as the engine names it), prominently, by the title. */
 function showModelRun() {
   let model = null;
   try {
@@ -878,30 +880,17 @@ function showModelRun() {
   } catch {
     // The report is the engine's JSON; unreadable means no badge.
   }
-  const line = els.report.querySelector('p.model-run');
-  if (line) {
-    const section = line.closest('section') || els.report;
-    const top = section.querySelector(':scope > p.sub');
-    if (top && top !== line) top.after(line);
-  }
   if (!model || typeof model.device !== 'string') return;
   const gpu = /^WebGPU\b/.test(model.device);
-  // Browsers do not tell wgpu the adapter's name ("WebGPU: 0 0"): say what the browser says instead.
-  let shown = model.device;
-  const a = state.adapter;
-  if (gpu && a && /^WebGPU:?\s*(0 0)?\s*$/.test(model.device)) {
-    const name = [a.vendor, a.architecture, a.device, a.description].filter((x) => x).join(' ');
-    shown = `WebGPU: ${name || 'unnamed adapter'}${a.fallback ? ' (software fallback)' : ''}`;
-  }
-  els.runDevice.replaceChildren(`Ran on `);
+  els.runDevice.replaceChildren('Ran on ');
   const strong = document.createElement('strong');
-  strong.textContent = shown;
+  strong.textContent = model.device;
   els.runDevice.append(strong);
   if (typeof model.seconds === 'number') els.runDevice.append(` · ${model.seconds.toFixed(model.seconds < 10 ? 2 : 1)} s`);
   els.runDevice.dataset.device = model.device;
   els.runDevice.dataset.seconds = String(model.seconds);
   els.runDevice.classList.toggle('gpu', gpu);
-  els.runDevice.title = `The model ran on ${shown}${shown !== model.device ? ` (the report says “${model.device}”)` : ''}: ${model.rows.toLocaleString()} rows in batches of ${model.batch_size.toLocaleString()}, ${model.seconds} s`;
+  els.runDevice.title = `The model ran on ${model.device}: ${model.rows.toLocaleString()} rows in batches of ${model.batch_size.toLocaleString()}, ${model.seconds} s`;
   els.runDevice.hidden = false;
 }
 
@@ -972,15 +961,15 @@ async function loadDemo({ autorun = false } = {}) {
 }
 
 async function runForm() {
-  let config;
+  let formed;
   try {
-    config = formConfig();
+    formed = formPlan();
   } catch (err) {
     showError(err.message);
     markDone();
     return { ok: false, message: err.message };
   }
-  return run(config);
+  return runRequest('run', () => ({ plan: formed.plan, files: formed.files }));
 }
 
 function download(text, name, type) {
@@ -1097,20 +1086,22 @@ els.downloads.addEventListener('click', (e) => {
   if (b) downloadReport(b.dataset.format);
 });
 
-// A small console/test hook: run the loaded file with an explicit configuration
-// (e.g. a column the form cannot offer); with `calibration` settings it runs
-// `calibrate`, otherwise `evaluate`. Results and errors show as usual.
-// With a model loaded, `run` runs it (evaluateModel's config: features,
-// output, device… and no scores).
+// A small console/test hook: run the loaded file with the npm package's
+// config (e.g. a column the form cannot offer); with `calibration` settings it
+// runs `calibrate`, otherwise `evaluate`; with a model loaded, `evaluateModel`
+// (features, output, device… and no scores). Results and errors show as
+// usual. `plan()` is the audit plan the form describes.
 window.assay = Object.freeze({
-  run: (config) => run(config),
+  run: (config) => runConfig(config),
+  plan: () => formPlan().plan,
   loadDemo: () => loadDemo(),
   version: () => engine.request('version').then((r) => r.version),
 });
 
 engine
   .request('version')
-  .then(({ version }) => {
+  .then(({ version, limits }) => {
+    state.limits = limits;
     els.version.textContent = ` · Assay ${version.assay} (report schema ${version.schema})`;
     document.documentElement.dataset.ready = 'true';
   })

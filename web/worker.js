@@ -2,24 +2,23 @@
 // freezes. It runs the npm package (../pkg/index.js), the same code and the
 // same WebAssembly that `npm install assay-eval` gives.
 //
-// Messages in:  {id, type: 'version'}
+// Messages in:  {id, type: 'version'}                 (also the engine's limits)
 //               {id, type: 'inspect', file}
-//               {id, type: 'evaluate', file, config}
-//               {id, type: 'calibrate', file, config}   (config.calibration: bins, methods, split, slice)
 //               {id, type: 'inspectModel', model: ArrayBuffer}   (transferred)
-//               {id, type: 'evaluateModel', file, model: ArrayBuffer, config}   (transferred; with
-//                                           config.calibration it calibrates too)
+//               {id, type: 'guessFeatures', columns, label, width}
+//               {id, type: 'run', plan, files: {inputName: File | ArrayBuffer | text}}
+//               {id, type: 'evaluate' | 'calibrate', file, config}   (the package's config)
+//               {id, type: 'evaluateModel', file, model: ArrayBuffer, config}
 //               {id, type: 'render', report: JSON string, format: 'html' | 'markdown' | 'fragment'}
-// Messages out: {id, type: 'progress', stage, done, total}
-//               {id, type: 'result', ...}   (evaluate: report, fragment; calibrate: also
-//                                           calibrators {methods, best, texts: {method: file text}};
-//                                           inspectModel: model {inputs, outputs, ops, opsets, bytes, sha256};
-//                                           evaluateModel: as evaluate, or calibrate with calibration;
-//                                           after a WebGPU run also adapter {vendor, architecture,
-//                                           device, description, fallback} as the browser describes it)
-//               {id, type: 'error', message, fatal}
-// `fatal` means the WebAssembly instance is no longer usable (a trap); the
-// page then replaces this worker.
+// Messages out: {id, type: 'progress', stage, label, done, total}
+//               {id, type: 'result', ...}   (runs: report (JSON text), fragment, calibrators
+//                                           {methods, best, texts: {method: file text}};
+//                                           inspectModel: model {inputs, outputs, default_output,
+//                                           ops, opsets, bytes, sha256})
+//               {id, type: 'error', message, key, fatal}
+// `key` names the plan setting that would fix an error (the page points at
+// its field); `fatal` means the WebAssembly instance is no longer usable (a
+// trap): the page then replaces this worker.
 
 import * as assay from '../pkg/index.js';
 
@@ -38,7 +37,8 @@ function describe(err) {
     return { fatal: true, message: `Out of memory: ${err.message}` };
   }
   const message = err && typeof err.message === 'string' && err.message ? err.message : String(err);
-  return { fatal: false, message };
+  const key = err && typeof err.key === 'string' ? err.key : undefined;
+  return { fatal: false, message, key };
 }
 
 // Throttled progress: at most ~20 messages a second, always the first and last.
@@ -50,7 +50,7 @@ function progressPoster(id) {
     if (p.stage !== stage || p.done === p.total || now - last > 50) {
       stage = p.stage;
       last = now;
-      self.postMessage({ id, type: 'progress', stage: p.stage, done: p.done, total: p.total });
+      self.postMessage({ id, type: 'progress', stage: p.stage, label: p.label, done: p.done, total: p.total });
     }
   };
 }
@@ -66,53 +66,34 @@ async function answer(report, calibrators) {
   return { report: json, fragment, calibrators: { methods, best: (rc && rc.best) || null, texts: calibrators } };
 }
 
-// The browser's own description of its WebGPU adapter (asked once): the
-// engine's device name can be bare ("WebGPU: 0 0"), since browsers do not tell
-// wgpu the adapter's name.
-let adapter;
-async function adapterInfo() {
-  if (adapter !== undefined) return adapter;
-  adapter = null;
-  try {
-    const a = self.navigator.gpu ? await self.navigator.gpu.requestAdapter() : null;
-    const i = a && a.info;
-    if (i) {
-      adapter = {
-        vendor: i.vendor || '',
-        architecture: i.architecture || '',
-        device: i.device || '',
-        description: i.description || '',
-        fallback: Boolean(i.isFallbackAdapter ?? a.isFallbackAdapter),
-      };
-    }
-  } catch {
-    // No description: the engine's name stands alone.
-  }
-  return adapter;
-}
-
 async function handle(msg) {
+  const onProgress = progressPoster(msg.id);
   switch (msg.type) {
     case 'version':
-      return { version: await assay.version() };
+      return { version: await assay.version(), limits: await assay.limits() };
     case 'inspect':
       return { inspection: await assay.inspect(msg.file, msg.rows) };
-    case 'evaluate':
-      return answer(await assay.evaluate(msg.file, msg.config, { onProgress: progressPoster(msg.id) }));
-    case 'calibrate': {
-      const { report, calibrators } = await assay.calibrate(msg.file, msg.config, { onProgress: progressPoster(msg.id) });
-      return answer(report, calibrators);
-    }
     case 'inspectModel':
       return { model: await assay.inspectModel(msg.model) };
+    case 'guessFeatures':
+      return { guess: await assay.guessFeatures(msg.columns, msg.label, msg.width) };
+    case 'run': {
+      const inputs = {};
+      for (const [name, f] of Object.entries(msg.files)) inputs[name] = f instanceof ArrayBuffer ? new Uint8Array(f) : f;
+      const { report, artifacts } = await assay.run(msg.plan, inputs, { producer: 'assay-web', onProgress });
+      return answer(report, artifacts.calibrators);
+    }
+    case 'evaluate':
+      return answer(await assay.evaluate(msg.file, msg.config, { onProgress }));
+    case 'calibrate': {
+      const { report, calibrators } = await assay.calibrate(msg.file, msg.config, { onProgress });
+      return answer(report, calibrators);
+    }
     case 'evaluateModel': {
-      const out = await assay.evaluateModel(msg.file, msg.model, msg.config, { onProgress: progressPoster(msg.id) });
+      const out = await assay.evaluateModel(msg.file, msg.model, msg.config, { onProgress });
       // With calibration settings: {report, calibrators}, as calibrate's.
       const calibrated = msg.config.calibration !== undefined;
-      const report = calibrated ? out.report : out;
-      const result = await answer(report, calibrated ? out.calibrators : undefined);
-      if (report.model && /^WebGPU\b/.test(report.model.device)) result.adapter = await adapterInfo();
-      return result;
+      return answer(calibrated ? out.report : out, calibrated ? out.calibrators : undefined);
     }
     case 'render': {
       const render = {
@@ -137,8 +118,8 @@ self.onmessage = async ({ data: msg }) => {
     const result = await handle(msg);
     self.postMessage({ id: msg.id, type: 'result', ...result });
   } catch (err) {
-    const { fatal, message } = describe(err);
+    const { fatal, message, key } = describe(err);
     if (fatal) dead = true;
-    self.postMessage({ id: msg.id, type: 'error', fatal, message });
+    self.postMessage({ id: msg.id, type: 'error', fatal, message, key });
   }
 };

@@ -103,7 +103,7 @@ describe('demo', { skip }, () => {
     assert.match(json.url, /^blob:/);
     assert.equal(json.name, 'assay-demo.json');
     const report = JSON.parse(json.text);
-    assert.match(report.schema_version, /^1\./);
+    assert.match(report.schema_version, /^2\./);
     assert.equal(report.provenance.producer, 'assay-web');
     assert.equal(report.provenance.inputs[0].name, 'demo.csv');
     assert.deepEqual(report.provenance.inputs.map((i) => [i.role, i.name]), [['data', 'demo.csv'], ['model', 'demo_model.onnx']]);
