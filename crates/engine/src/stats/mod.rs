@@ -7,12 +7,15 @@
 //!
 //! * [`bootstrap`]: percentile bootstrap without copying the data;
 //! * [`det`]: elementary functions with the same bits on every platform;
+//! * [`hypothesis`]: hypothesis tests (two-proportion z, Fisher's exact),
+//!   Benjamini–Hochberg q-values and minimum detectable effects;
 //! * [`argmax`], [`sigmoid`], [`softmax_in_place`], [`row_log_loss`],
 //!   [`class_log_loss`]: per-row quantities;
 //! * [`z_for`], [`wilson`]: normal quantiles and Wilson intervals.
 
 pub mod bootstrap;
 pub mod det;
+pub mod hypothesis;
 
 use det::Det;
 
