@@ -169,11 +169,14 @@ export type Stage =
   | 'calibration_bootstrap'
   | 'recalibration'
   | 'recalibration_bootstrap'
-  | 'calibration_slices';
+  | 'calibration_slices'
+  | 'slice_discovery'
+  | 'slice_bootstrap'
+  | 'fairness_bootstrap';
 
 /** Progress of a run. */
 export interface Progress {
-  /** `read`: bytes read; `model`: rows through the model; `*bootstrap`: resamples drawn; `recalibration`: methods fitted; `calibration_slices`: slices analysed. */
+  /** `read`: bytes read; `model`: rows through the model; `*bootstrap`: resamples drawn; `recalibration`: methods fitted; `calibration_slices`: slices analysed; `slice_discovery`: lattice levels searched. */
   stage: Stage;
   /** The stage in words, as the page shows it (`Bootstrap resamples`). */
   label: string;
@@ -289,6 +292,9 @@ export function renderHtmlFragment(report: Report | string): Promise<string>;
 
 /** The report as Markdown. */
 export function renderMarkdown(report: Report | string): Promise<string>;
+
+/** The report's JSON to share: slices and groups under `min_cell` rows removed and counted. */
+export function exportReport(report: Report | string): Promise<string>;
 
 /** The CSS that `renderHtmlFragment`'s markup expects. */
 export function reportStylesheet(): Promise<string>;

@@ -217,6 +217,12 @@ export async function renderMarkdown(report) {
   return explain(() => wasm.renderMarkdown(checkReport(report)));
 }
 
+/** The report's JSON to share: slices and groups under `min_cell` rows removed and counted. */
+export async function exportReport(report) {
+  await init();
+  return explain(() => wasm.exportReport(checkReport(report)));
+}
+
 /** The CSS that `renderHtmlFragment`'s markup expects. */
 export async function reportStylesheet() {
   await init();

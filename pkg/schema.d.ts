@@ -51,6 +51,48 @@ export type Target = 'positive_class' | 'top_label';
  */
 export type Task = 'binary' | 'multiclass' | 'regression';
 /**
+ * How rows are grouped.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "GroupSpec".
+ */
+export type GroupSpec =
+  | {
+      binning?: Binning | null;
+      column: string;
+      kind: 'column';
+    }
+  | {
+      column: string;
+      kind: 'values';
+    }
+  | {
+      binning: Binning;
+      column: string;
+      kind: 'bins';
+    }
+  | {
+      kind: 'cross';
+      of: GroupSpec[];
+    }
+  | {
+      expression: string;
+      kind: 'filter';
+    };
+/**
+ * How a numeric column is cut into bins.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Binning".
+ */
+export type Binning =
+  | {
+      edges: number[];
+    }
+  | {
+      quantiles: number;
+    };
+/**
  * The type of a column, inferred from the data or set by the user.
  *
  * This interface was referenced by `Report`'s JSON-Schema
@@ -70,6 +112,20 @@ export type ScoreColumn =
       class?: string | null;
       column: string;
     };
+/**
+ * How a slice was tested.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Method2".
+ */
+export type Method2 = ('two_proportion_z' | 'fisher_exact' | 'bootstrap') | 'none';
+/**
+ * What the test says.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Verdict".
+ */
+export type Verdict = 'worse' | 'no_gap_found' | 'too_small_to_tell' | 'untested';
 /**
  * Where a model runs.
  *
@@ -144,11 +200,22 @@ export interface Report {
    */
   evaluation?: Evaluation | null;
   /**
+   * Fairness: selection rate, TPR, FPR, FNR and precision per
+   * group of sensitive columns, and Fairlearn's parity gaps.
+   */
+  fairness?: Fairness | null;
+  /**
    * The model whose outputs were analysed, when Assay ran one.
    */
   model?: ModelInfo | null;
   provenance: Provenance;
   schema_version: string;
+  /**
+   * Slice audit: every metric per slice against the rest of the
+   * data, tests of "worse than the rest" with q-values and power
+   * guidance, and automatically discovered weak slices.
+   */
+  slices?: SliceAudit | null;
   /**
    * Things the user should know: data quirks, undefined metrics, caveats.
    */
@@ -519,6 +586,81 @@ export interface CurveResult {
   y?: number[];
 }
 /**
+ * The fairness section of a report.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Fairness".
+ */
+export interface Fairness {
+  /**
+   * How multiclass tasks are handled (`one_vs_rest`), when they are.
+   */
+  extension?: string | null;
+  min_cell: number;
+  rows: number;
+  sensitive: SensitiveFairness[];
+  task: Task;
+  threshold?: number | null;
+  /**
+   * The worst gap of each kind over every sensitive grouping, for gates.
+   */
+  worst: MetricResult[];
+}
+/**
+ * One sensitive grouping.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "SensitiveFairness".
+ */
+export interface SensitiveFairness {
+  /**
+   * Binary: one entry (the positive class); multiclass: one per class.
+   */
+  classes: ClassFairness[];
+  /**
+   * The grouping's gaps: binary, those of its class; multiclass, the
+   * worst over classes.
+   */
+  gaps: MetricResult[];
+  /**
+   * `sex`, `sex × race`.
+   */
+  name: string;
+  spec: GroupSpec;
+  /**
+   * Groups left out of this (exported) report for having fewer than
+   * `min_cell` rows.
+   */
+  suppressed?: number;
+}
+/**
+ * Rates and gaps with one class as the positive one.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "ClassFairness".
+ */
+export interface ClassFairness {
+  /**
+   * The positive class.
+   */
+  class: string;
+  gaps: MetricResult[];
+  groups: GroupRates[];
+}
+/**
+ * One group's rates.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "GroupRates".
+ */
+export interface GroupRates {
+  label: string;
+  metrics: MetricResult[];
+  positives: number;
+  rows: number;
+  small?: boolean;
+}
+/**
  * The model Assay ran (its structure and how it was run; never its weights).
  *
  * This interface was referenced by `Report`'s JSON-Schema
@@ -675,6 +817,17 @@ export interface Analyses {
    * confusion matrix, per-class table, ROC and PR curves.
    */
   evaluation?: EvaluationOptions | null;
+  /**
+   * Fairness: selection rate, TPR, FPR, FNR and precision per
+   * group of sensitive columns, and Fairlearn's parity gaps.
+   */
+  fairness?: FairnessOptions | null;
+  /**
+   * Slice audit: every metric per slice against the rest of the
+   * data, tests of "worse than the rest" with q-values and power
+   * guidance, and automatically discovered weak slices.
+   */
+  slices?: SlicesOptions | null;
 }
 /**
  * Settings of the calibration analysis.
@@ -726,6 +879,101 @@ export interface EvaluationOptions {
    * Most points kept per curve in the report.
    */
   max_curve_points?: number;
+}
+/**
+ * Settings of the fairness audit.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "FairnessOptions".
+ */
+export interface FairnessOptions {
+  /**
+   * Groups with fewer rows are counted but not shown in exported reports.
+   */
+  min_cell?: number;
+  /**
+   * Sensitive groupings: a column's values, or a cross for an
+   * intersection (`sex × race`).
+   */
+  sensitive?: GroupSpec[];
+}
+/**
+ * Settings of the slice audit.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "SlicesOptions".
+ */
+export interface SlicesOptions {
+  /**
+   * Significance level, applied to the Benjamini–Hochberg q-values.
+   */
+  alpha?: number;
+  /**
+   * Automatic discovery of weak slices (absent: none).
+   */
+  discover?: DiscoverSpec | null;
+  /**
+   * The gap of interest, in units of the tested metric: a slice whose
+   * smallest detectable gap is larger reads "too small to tell". Default:
+   * 0.05 for metrics bounded in [0, 1], a quarter of the rest's value for
+   * unbounded ones (losses, errors).
+   */
+  gap?: number | null;
+  /**
+   * Most slices per grouping (the largest are kept, the rest counted).
+   */
+  max_slices?: number;
+  /**
+   * The metric tested for "worse than the rest" (a metric key of the
+   * task, e.g. `accuracy`, `recall`, `roc_auc`, `log_loss`, `mae`);
+   * default: `accuracy` for classification, `mae` for regression.
+   */
+  metric?: string | null;
+  /**
+   * Slices with fewer rows are counted but not shown in exported reports.
+   */
+  min_cell?: number;
+  /**
+   * Power at which each slice's smallest detectable gap is stated.
+   */
+  power?: number;
+  /**
+   * How to slice the rows: one grouping per entry.
+   */
+  slices?: GroupSpec[];
+}
+/**
+ * Settings of the weak-slice discovery.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "DiscoverSpec".
+ */
+export interface DiscoverSpec {
+  /**
+   * SliceLine's weight of the error term against the size term, in (0, 1].
+   */
+  alpha?: number;
+  /**
+   * Quantile bins of numeric columns.
+   */
+  bins?: number;
+  /**
+   * Columns searched (empty: every column but the label, the scores and
+   * identifier-like columns — more distinct values than half the rows).
+   */
+  columns?: string[];
+  /**
+   * Most conditions per slice (lattice levels searched).
+   */
+  max_level?: number;
+  /**
+   * Fewest rows of a slice; 0 chooses `max(10, rows / 100)`.
+   */
+  min_support?: number;
+  /**
+   * Slices to return (more when scores tie with the last one).
+   */
+  top_k?: number;
 }
 /**
  * Bootstrap confidence intervals.
@@ -876,6 +1124,271 @@ export interface PredictionSpec {
   threshold?: number;
 }
 /**
+ * The slices section of a report.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "SliceAudit".
+ */
+export interface SliceAudit {
+  alpha: number;
+  discovery?: Discovery | null;
+  /**
+   * Slices in the Benjamini–Hochberg family.
+   */
+  examined: number;
+  groupings: Grouping[];
+  min_cell: number;
+  power: number;
+  rows: number;
+  /**
+   * Summary metrics (`worse_slices`), for gates.
+   */
+  summary: MetricResult[];
+  task: Task;
+  /**
+   * The tested metric's key and name.
+   */
+  tested_metric: string;
+  tested_metric_name: string;
+  /**
+   * Slices found worse than the rest (q ≤ α).
+   */
+  worse: number;
+}
+/**
+ * The discovery's result.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Discovery".
+ */
+export interface Discovery {
+  candidates_evaluated: number;
+  /**
+   * Columns searched.
+   */
+  columns: string[];
+  /**
+   * What a row's error is (`misclassification`, `squared_error`).
+   */
+  error: string;
+  levels_searched: number;
+  /**
+   * Mean error over all rows.
+   */
+  mean_error: number;
+  options: DiscoverOptions;
+  slices: Discovered[];
+  suppressed?: number;
+}
+/**
+ * Settings of weak-slice discovery.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "DiscoverOptions".
+ */
+export interface DiscoverOptions {
+  /**
+   * Weight of the error term against the size term, in (0, 1].
+   */
+  alpha?: number;
+  /**
+   * Most predicates in a slice (lattice levels searched).
+   */
+  max_level?: number;
+  /**
+   * Fewest rows a slice must have; 0 chooses `max(10, rows / 100)`.
+   */
+  min_support?: number;
+  /**
+   * How many slices to report (more when scores tie with the last one).
+   */
+  top_k?: number;
+}
+/**
+ * A slice found by the discovery.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Discovered".
+ */
+export interface Discovered {
+  conditions: Condition[];
+  /**
+   * `east`, `(30, 45]`, `east, (30, 45]`, or a filter expression.
+   */
+  label: string;
+  /**
+   * Mean error in the slice (the error the search used).
+   */
+  mean_error: number;
+  metrics: SliceMetric[];
+  /**
+   * Binary: positive rows in the slice.
+   */
+  positives?: number | null;
+  rows: number;
+  /**
+   * SliceLine's score (> 0: worse than average, weighted by size).
+   */
+  score: number;
+  /**
+   * Fewer rows than `min_cell`: shown locally, marked; left out of exports.
+   */
+  small?: boolean;
+  /**
+   * The test of the tested metric against the rest.
+   */
+  test?: TestOutcome | null;
+}
+/**
+ * A predicate of a discovered slice.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Condition".
+ */
+export interface Condition {
+  column: string;
+  value: string;
+}
+/**
+ * A metric of a slice: its value with interval, the rest's value, and the
+ * gap `slice − rest` with its paired interval.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "SliceMetric".
+ */
+export interface SliceMetric {
+  /**
+   * Confidence interval, when one was computed.
+   */
+  ci?: Interval | null;
+  /**
+   * The reference definition followed.
+   */
+  definition: string;
+  /**
+   * `slice − rest`.
+   */
+  gap?: number | null;
+  /**
+   * Paired percentile interval of the gap (same resamples).
+   */
+  gap_ci?: Interval | null;
+  /**
+   * Whether larger is better.
+   */
+  higher_is_better: boolean;
+  /**
+   * Stable key.
+   */
+  key: string;
+  /**
+   * Display name.
+   */
+  name: string;
+  /**
+   * The metric on the rest of the data.
+   */
+  rest?: number | null;
+  /**
+   * Why the value is undefined.
+   */
+  undefined?: string | null;
+  /**
+   * The value; `None` when undefined.
+   */
+  value?: number | null;
+}
+/**
+ * The test of one slice.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "TestOutcome".
+ */
+export interface TestOutcome {
+  effect_size?: number | null;
+  /**
+   * `cohen_h` or `gap_over_bootstrap_sd`.
+   */
+  effect_size_kind?: string | null;
+  /**
+   * The gap the slice is judged against for "too small to tell".
+   */
+  gap_of_interest?: number | null;
+  method: Method2;
+  /**
+   * The tested metric.
+   */
+  metric: string;
+  /**
+   * Smallest gap (in the metric's units, towards worse) detectable at
+   * level α with the chosen power.
+   */
+  min_detectable_gap?: number | null;
+  note?: string | null;
+  /**
+   * One-sided p-value, towards "worse".
+   */
+  p_value?: number | null;
+  /**
+   * Benjamini–Hochberg q-value over every slice examined.
+   */
+  q_value?: number | null;
+  /**
+   * z for the z test, the sample odds ratio for Fisher's test.
+   */
+  statistic?: number | null;
+  verdict: Verdict;
+}
+/**
+ * The slices of one grouping.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Grouping".
+ */
+export interface Grouping {
+  /**
+   * `region`, `region × age`, a filter expression.
+   */
+  name: string;
+  /**
+   * Groups not examined (beyond `max_slices`, the smallest).
+   */
+  omitted?: number;
+  slices: Slice[];
+  spec: GroupSpec;
+  /**
+   * Groups left out of this (exported) report for having fewer than
+   * `min_cell` rows.
+   */
+  suppressed?: number;
+}
+/**
+ * One slice.
+ *
+ * This interface was referenced by `Report`'s JSON-Schema
+ * via the `definition` "Slice".
+ */
+export interface Slice {
+  /**
+   * `east`, `(30, 45]`, `east, (30, 45]`, or a filter expression.
+   */
+  label: string;
+  metrics: SliceMetric[];
+  /**
+   * Binary: positive rows in the slice.
+   */
+  positives?: number | null;
+  rows: number;
+  /**
+   * Fewer rows than `min_cell`: shown locally, marked; left out of exports.
+   */
+  small?: boolean;
+  /**
+   * The test of the tested metric against the rest.
+   */
+  test?: TestOutcome | null;
+}
+/**
  * The analyses of a plan, each with its options (absent: not run).
  *
  * This interface was referenced by `Report`'s JSON-Schema
@@ -893,6 +1406,17 @@ export interface Analyses1 {
    * confusion matrix, per-class table, ROC and PR curves.
    */
   evaluation?: EvaluationOptions | null;
+  /**
+   * Fairness: selection rate, TPR, FPR, FNR and precision per
+   * group of sensitive columns, and Fairlearn's parity gaps.
+   */
+  fairness?: FairnessOptions | null;
+  /**
+   * Slice audit: every metric per slice against the rest of the
+   * data, tests of "worse than the rest" with q-values and power
+   * guidance, and automatically discovered weak slices.
+   */
+  slices?: SlicesOptions | null;
 }
 /**
  * A whole audit: inputs, how to read predictions, the model, the analyses

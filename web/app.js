@@ -48,6 +48,19 @@ const els = {
   splitColumn: $('split-column'),
   splitValue: $('split-value'),
   slice: $('slice'),
+  sliceColumns: $('slice-columns'),
+  sliceCrosses: $('slice-crosses'),
+  sliceMetric: $('slice-metric'),
+  sliceFilters: $('slice-filters'),
+  sliceAlpha: $('slice-alpha'),
+  slicePower: $('slice-power'),
+  minCell: $('min-cell'),
+  sensitiveColumns: $('sensitive-columns'),
+  discover: $('discover'),
+  discoverOptions: $('discover-options'),
+  topK: $('top-k'),
+  maxLevel: $('max-level'),
+  minSupport: $('min-support'),
   calibratorFile: $('calibrator-file'),
   calibratorPick: $('calibrator-pick'),
   calibratorChip: $('calibrator-chip'),
@@ -186,6 +199,15 @@ const KEY_HINTS = {
   'analyses.calibration.split.column': ['split-column', 'On this page: choose the column that splits the rows.'],
   'analyses.calibration.split.value': ['split-value', 'On this page: type a value of the split column that marks the rows to fit on.'],
   'analyses.calibration.slice': ['slice', 'On this page: choose another slice column, or none.'],
+  'analyses.slices.slices': ['slices-group', 'On this page: check the columns, crosses (A*B) and filters under “Slices and fairness”.'],
+  'analyses.slices.metric': ['slice-metric', 'On this page: type a metric key of the task in “Tested metric”, or leave it empty.'],
+  'analyses.slices.alpha': ['slice-alpha', 'On this page: set “Significance level α” between 0 and 1.'],
+  'analyses.slices.power': ['slice-power', 'On this page: set “Power” between 0 and 1.'],
+  'analyses.slices.discover.top_k': ['top-k', 'On this page: ask for at least one slice.'],
+  'analyses.slices.discover.max_level': ['max-level', 'On this page: set “Most conditions per slice” between 1 and 5.'],
+  'analyses.slices.discover.min_support': ['min-support', 'On this page: lower “Smallest slice”.'],
+  'analyses.slices.discover.columns': ['slices-group', 'On this page: the data needs columns besides the label and the scores.'],
+  'analyses.fairness.sensitive': ['sensitive-columns', 'On this page: check a sensitive column with more than one value (classification only).'],
 };
 
 // Advice about the model file itself, not about a setting.
@@ -334,6 +356,21 @@ async function fillForm(inspection) {
   const categorical = columns.filter((c) => c.type === 'categorical');
   els.slice.replaceChildren(option('', categorical.length ? 'None' : 'None (no categorical column)'), ...categorical.map((c) => option(c.name, `${c.name} (${c.distinct}${c.distinct >= 1000 ? '+' : ''} values)`)));
   els.splitColumn.replaceChildren(...columns.map((c) => option(c.name)));
+  // Slices and fairness: any column may slice; none is checked at first.
+  const checkList = (name) => columns.map((c) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.name = name;
+    box.value = c.name;
+    const text = document.createElement('span');
+    text.textContent = c.name;
+    label.append(box, ' ', text);
+    return label;
+  });
+  els.sliceColumns.replaceChildren(...checkList('slice-column'));
+  els.sensitiveColumns.replaceChildren(...checkList('sensitive-column'));
   if (categorical.length) els.splitColumn.value = categorical[0].name;
   els.splitValue.value = '';
   lastTask = els.task.value;
@@ -695,7 +732,49 @@ function formPlan() {
   }
   if (state.calibrator) add({ name: state.calibrator.name }, 'calibrator', state.calibrator.text);
   if (calibrationOn()) plan.analyses.calibration = calibrationPlan();
+  Object.assign(plan.analyses, slicesPlan());
   return { plan, files };
+}
+
+/** The slice and fairness analyses the form describes (ranges are the engine's to check). */
+function slicesPlan() {
+  const column = (c) => ({ kind: 'column', column: c.trim() });
+  const grouping = (s) => {
+    const parts = s.split('*').map((p) => p.trim()).filter((p) => p !== '');
+    return parts.length === 1 ? column(parts[0]) : { kind: 'cross', of: parts.map(column) };
+  };
+  const checked = (list) => [...list.querySelectorAll('input:checked')].map((b) => b.value);
+  const slices = [
+    ...checked(els.sliceColumns).map(column),
+    ...els.sliceCrosses.value.split(',').filter((s) => s.trim() !== '').map(grouping),
+    ...els.sliceFilters.value.split('\n').map((f) => f.trim()).filter((f) => f !== '').map((expression) => ({ kind: 'filter', expression })),
+  ];
+  const num = (el, what) => {
+    const v = Number(el.value);
+    if (el.value.trim() === '' || !Number.isFinite(v)) throw new Error(`${what} must be a number`);
+    return v;
+  };
+  const minCell = intField(els.minCell, 'the small-slice limit');
+  const out = {};
+  if (slices.length || els.discover.checked) {
+    out.slices = {
+      slices,
+      alpha: num(els.sliceAlpha, 'the significance level'),
+      power: num(els.slicePower, 'the power'),
+      min_cell: minCell,
+    };
+    if (els.sliceMetric.value.trim() !== '') out.slices.metric = els.sliceMetric.value.trim();
+    if (els.discover.checked) {
+      out.slices.discover = {
+        top_k: intField(els.topK, 'slices to find'),
+        max_level: intField(els.maxLevel, 'conditions per slice'),
+        min_support: intField(els.minSupport, 'the smallest slice'),
+      };
+    }
+  }
+  const sensitive = checked(els.sensitiveColumns);
+  if (sensitive.length) out.fairness = { sensitive: sensitive.map(column), min_cell: minCell };
+  return out;
 }
 
 /** The calibration analysis the form describes (ranges are the engine's to check). */
@@ -857,7 +936,7 @@ function showReport(fragment, ms) {
   const doc = new DOMParser().parseFromString(fragment, 'text/html');
   els.report.replaceChildren(...doc.body.childNodes);
   // Wide tables scroll in their own box rather than widening the page.
-  for (const table of els.report.querySelectorAll('table.recalibration, table.slices, table.classwise')) {
+  for (const table of els.report.querySelectorAll('table.recalibration, table.slices, table.classwise, table.metrics.fairness-gaps')) {
     const scroller = document.createElement('div');
     scroller.className = 'table-scroll';
     table.replaceWith(scroller);
@@ -989,7 +1068,9 @@ async function downloadReport(format) {
   const base = `assay-${state.reportName}`;
   try {
     if (format === 'json') {
-      download(state.report, `${base}.json`, 'application/json');
+      // What leaves the page holds no small cells (slices under min_cell rows).
+      const { text } = await engine.request('render', { report: state.report, format: 'json' });
+      download(text, `${base}.json`, 'application/json');
     } else if (format === 'html') {
       const { text } = await engine.request('render', { report: state.report, format: 'html' });
       download(text, `${base}.html`, 'text/html');
@@ -1043,6 +1124,7 @@ els.form.addEventListener('submit', (e) => {
 });
 els.task.addEventListener('change', updateTaskFields);
 els.calibrate.addEventListener('change', updateCalibrationFields);
+els.discover.addEventListener('change', () => { els.discoverOptions.hidden = !els.discover.checked; });
 els.split.addEventListener('change', updateCalibrationFields);
 els.calibratorFile.addEventListener('change', () => {
   const f = els.calibratorFile.files && els.calibratorFile.files[0];

@@ -9,7 +9,7 @@
 //               {id, type: 'run', plan, files: {inputName: File | ArrayBuffer | text}}
 //               {id, type: 'evaluate' | 'calibrate', file, config}   (the package's config)
 //               {id, type: 'evaluateModel', file, model: ArrayBuffer, config}
-//               {id, type: 'render', report: JSON string, format: 'html' | 'markdown' | 'fragment'}
+//               {id, type: 'render', report: JSON string, format: 'json' | 'html' | 'markdown' | 'fragment'}
 // Messages out: {id, type: 'progress', stage, label, done, total}
 //               {id, type: 'result', ...}   (runs: report (JSON text), fragment, calibrators
 //                                           {methods, best, texts: {method: file text}};
@@ -97,6 +97,7 @@ async function handle(msg) {
     }
     case 'render': {
       const render = {
+        json: assay.exportReport,
         html: assay.renderHtml,
         markdown: assay.renderMarkdown,
         fragment: assay.renderHtmlFragment,

@@ -252,20 +252,21 @@ pub async fn run(
     // Read only the columns the audit needs (all of them when a model's
     // features are to be found among them).
     let mut columns = plan.columns();
-    let read_all = match &model {
-        Some((spec, ..)) => match &spec.features {
-            Some(f) => {
-                for c in f {
-                    if !columns.contains(c) {
-                        columns.push(c.clone());
+    let read_all = plan.analyses.reads_all_columns()
+        || match &model {
+            Some((spec, ..)) => match &spec.features {
+                Some(f) => {
+                    for c in f {
+                        if !columns.contains(c) {
+                            columns.push(c.clone());
+                        }
                     }
+                    false
                 }
-                false
-            }
-            None => true,
-        },
-        None => false,
-    };
+                None => true,
+            },
+            None => false,
+        };
     let (mut table, summary): (_, InputSummary) = source
         .read(
             if read_all { None } else { Some(&columns) },

@@ -153,6 +153,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub calibrator: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub slices: SliceArgs,
+
     /// Also save this command as an audit file (TOML for `.toml`, else
     /// JSON) that `assay run` runs again; paths in it are written relative
     /// to it.
@@ -162,6 +165,102 @@ pub struct EvalArgs {
     /// No summary and no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Slice audits, fairness and weak-slice discovery (on `eval` and `calibrate`).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Slices and fairness")]
+pub struct SliceArgs {
+    /// Audit every metric per slice of this column (repeatable): each value
+    /// of a text column (or of a numeric one with few values), a numeric
+    /// column in quantile bins; `A*B` (or `A*B*C`) for a cross. With
+    /// `calibrate`, the first plain column also gets calibration per value.
+    #[arg(long = "slice", value_name = "COL")]
+    pub slice: Vec<String>,
+
+    /// A slice given by a filter (repeatable), e.g. "region = east AND age > 60"
+    /// (= != < <= > >=, IN (…), AND, OR, NOT, parentheses).
+    #[arg(long = "filter", value_name = "EXPR")]
+    pub filter: Vec<String>,
+
+    /// Quantile bins of numeric slice columns.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub slice_bins: usize,
+
+    /// Bin edges of a numeric slice column: COL=E1,E2,… (repeatable).
+    #[arg(long, value_name = "COL=E1,E2,…", value_parser = parse_edges)]
+    pub slice_edges: Vec<(String, Vec<f64>)>,
+
+    /// The metric tested for "worse than the rest" (default: accuracy, or mae
+    /// for regression).
+    #[arg(long, value_name = "KEY")]
+    pub slice_metric: Option<String>,
+
+    /// Significance level of the slice tests (Benjamini–Hochberg q ≤ α).
+    #[arg(long, value_name = "A", default_value_t = 0.05)]
+    pub alpha: f64,
+
+    /// Power at which each slice's smallest detectable gap is stated.
+    #[arg(long, value_name = "P", default_value_t = 0.8)]
+    pub power: f64,
+
+    /// Slices and groups with fewer rows are counted but not shown in the
+    /// written reports.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub min_cell: usize,
+
+    /// Fairness over this sensitive column (repeatable; `A*B` for an
+    /// intersection): selection rate, TPR, FPR, FNR, precision per group and
+    /// Fairlearn's parity gaps.
+    #[arg(long, value_name = "COL")]
+    pub sensitive: Vec<String>,
+
+    /// Search for weak slices (exact SliceLine lattice search).
+    #[arg(long)]
+    pub discover: bool,
+
+    /// With --discover: slices to return.
+    #[arg(long, value_name = "K", requires = "discover")]
+    pub top_k: Option<usize>,
+
+    /// With --discover: the smallest slice, in rows.
+    #[arg(long, value_name = "N", requires = "discover")]
+    pub min_support: Option<usize>,
+
+    /// With --discover: most conditions per slice.
+    #[arg(long, value_name = "L", requires = "discover")]
+    pub max_level: Option<usize>,
+
+    /// With --discover: the columns to search (default: all but label and scores).
+    #[arg(
+        long,
+        value_name = "COL,…",
+        value_delimiter = ',',
+        requires = "discover"
+    )]
+    pub discover_columns: Vec<String>,
+}
+
+impl SliceArgs {
+    /// Whether any slice or fairness flag is given.
+    pub fn any(&self) -> bool {
+        !self.slice.is_empty() || !self.filter.is_empty() || self.discover
+    }
+}
+
+fn parse_edges(s: &str) -> Result<(String, Vec<f64>), String> {
+    let (col, e) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{s}' should look like COL=E1,E2,…"))?;
+    let edges = e
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("bin edge '{}' of {col} is not a number", x.trim()))
+        })
+        .collect::<Result<Vec<f64>, String>>()?;
+    Ok((col.to_owned(), edges))
 }
 
 #[derive(Debug, Args)]
@@ -195,10 +294,6 @@ pub struct CalibrateArgs {
     /// The value of --split-column that marks calibration rows.
     #[arg(long, value_name = "VALUE", requires = "split_column")]
     pub calibration_value: Option<String>,
-
-    /// Analyse calibration per value of this categorical column.
-    #[arg(long, value_name = "COL")]
-    pub slice: Option<String>,
 
     /// Save a fitted calibrator here (JSON), to apply later with --calibrator.
     #[arg(long, value_name = "OUT")]

@@ -202,14 +202,16 @@ fn write_outputs(plan: &AuditPlan, base: &Path, run: &Run, quiet: bool) -> CmdRe
             eprintln!("saved the {} calibrator to {}", art.method, path.display());
         }
     }
+    // Written reports may be shared: small cells leave them (counted).
+    let export = run.report.for_export();
     if let Some(p) = &plan.outputs.json {
-        write_output(&out(p), &run.report.to_json())?;
+        write_output(&out(p), &export.to_json())?;
     }
     if let Some(p) = &plan.outputs.html {
-        write_output(&out(p), &html::document(&run.report))?;
+        write_output(&out(p), &html::document(&export))?;
     }
     if let Some(p) = &plan.outputs.markdown {
-        write_output(&out(p), &markdown::render(&run.report))?;
+        write_output(&out(p), &markdown::render(&export))?;
     }
     Ok(())
 }

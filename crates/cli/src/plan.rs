@@ -6,12 +6,15 @@
 //! combinations, defaults that depend on the data — is the plan's and the
 //! engine's.
 
-use crate::args::{CalibrateArgs, EvalArgs};
+use crate::args::{CalibrateArgs, EvalArgs, SliceArgs};
 use assay_engine::analyses::calibration::{CalibrationOptions, Method, SplitSpec};
+use assay_engine::analyses::fairness::FairnessOptions;
+use assay_engine::analyses::slices::{DiscoverSpec, SlicesOptions};
 use assay_engine::plan::{
     AuditPlan, BootstrapSpec, CalibratorExport, DeviceChoice, Format, InputRole, InputSpec,
     ModelSpec, OptionKey, Outputs, PLAN_VERSION, PredictionSpec, ScoreColumn,
 };
+use assay_engine::table::groups::{Binning, GroupSpec};
 use std::path::Path;
 
 /// The flag that sets a plan option, as the CLI's messages name it.
@@ -41,9 +44,22 @@ pub fn flag(key: OptionKey) -> Option<&'static str> {
         K::Folds => "--folds",
         K::SplitColumn => "--split-column",
         K::SplitValue => "--calibration-value",
-        K::Slice => "--slice",
+        K::Slice | K::Slices => "--slice",
+        K::SliceMetric => "--slice-metric",
+        K::Alpha => "--alpha",
+        K::Power => "--power",
+        K::MinCell => "--min-cell",
+        K::Discover | K::DiscoverAlpha | K::DiscoverError => "--discover",
+        K::DiscoverColumns => "--discover-columns",
+        K::DiscoverTopK => "--top-k",
+        K::DiscoverMinSupport => "--min-support",
+        K::DiscoverMaxLevel => "--max-level",
+        K::DiscoverBins => "--slice-bins",
+        K::Sensitive => "--sensitive",
         K::ExportCalibrator => "--export-calibrator",
-        K::Version | K::Inputs | K::MaxCurvePoints | K::Calibration => return None,
+        K::Version | K::Inputs | K::MaxCurvePoints | K::Calibration | K::Gap | K::MaxSlices => {
+            return None;
+        }
     })
 }
 
@@ -77,6 +93,84 @@ fn score_column(s: &str) -> ScoreColumn {
 
 fn path_text(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// `A` or `A*B*C` as a grouping: a column (binned by --slice-edges or
+/// --slice-bins when numeric) or a cross of columns.
+fn grouping(s: &str, a: &SliceArgs) -> GroupSpec {
+    let column = |c: &str| {
+        let c = c.trim();
+        let binning = match a.slice_edges.iter().find(|(col, _)| col == c) {
+            Some((_, e)) => Some(Binning::Edges(e.clone())),
+            None if a.slice_bins != 4 => Some(Binning::Quantiles(a.slice_bins)),
+            None => None,
+        };
+        GroupSpec::Column {
+            column: c.to_owned(),
+            binning,
+        }
+    };
+    let parts: Vec<&str> = s.split('*').collect();
+    if parts.len() == 1 {
+        column(s)
+    } else {
+        GroupSpec::Cross {
+            of: parts.into_iter().map(column).collect(),
+        }
+    }
+}
+
+/// The slice and fairness flags into the plan's analyses.
+fn slice_plan(a: &SliceArgs, plan: &mut AuditPlan) {
+    if a.any() {
+        let mut slices: Vec<GroupSpec> = a.slice.iter().map(|s| grouping(s, a)).collect();
+        slices.extend(a.filter.iter().map(|f| GroupSpec::Filter {
+            expression: f.clone(),
+        }));
+        let discover = a.discover.then(|| {
+            let d = DiscoverSpec::default();
+            DiscoverSpec {
+                columns: a.discover_columns.clone(),
+                bins: a.slice_bins,
+                top_k: a.top_k.unwrap_or(d.top_k),
+                min_support: a.min_support.unwrap_or(d.min_support),
+                max_level: a.max_level.unwrap_or(d.max_level),
+                alpha: d.alpha,
+            }
+        });
+        plan.analyses.slices = Some(SlicesOptions {
+            slices,
+            metric: a.slice_metric.clone(),
+            alpha: a.alpha,
+            power: a.power,
+            min_cell: a.min_cell,
+            discover,
+            ..SlicesOptions::default()
+        });
+    }
+    if !a.sensitive.is_empty() {
+        plan.analyses.fairness = Some(FairnessOptions {
+            sensitive: a
+                .sensitive
+                .iter()
+                .map(|s| {
+                    let parts: Vec<&str> = s.split('*').collect();
+                    let values = |c: &str| GroupSpec::Column {
+                        column: c.trim().to_owned(),
+                        binning: None,
+                    };
+                    if parts.len() == 1 {
+                        values(s)
+                    } else {
+                        GroupSpec::Cross {
+                            of: parts.into_iter().map(values).collect(),
+                        }
+                    }
+                })
+                .collect(),
+            min_cell: a.min_cell,
+        });
+    }
 }
 
 /// The plan of `assay eval` (and, with `cal`, of `assay calibrate`).
@@ -146,6 +240,7 @@ pub fn eval_plan(a: &EvalArgs, cal: Option<&CalibrateArgs>) -> Result<AuditPlan,
         },
     };
     plan.analyses.evaluation = Some(Default::default());
+    slice_plan(&a.slices, &mut plan);
     if let Some(c) = cal {
         let methods: Vec<Method> = if c.methods.iter().any(|m| m == "all") {
             Method::ALL.to_vec()
@@ -171,7 +266,8 @@ pub fn eval_plan(a: &EvalArgs, cal: Option<&CalibrateArgs>) -> Result<AuditPlan,
             bins: c.bins,
             methods,
             split,
-            slice: c.slice.clone(),
+            // Calibration per value of the first plain slice column.
+            slice: a.slices.slice.iter().find(|s| !s.contains('*')).cloned(),
         });
         if let Some(p) = &c.export_calibrator {
             let method = match &c.export_method {

@@ -35,6 +35,12 @@ pub enum Stage {
     RecalibrationBootstrap,
     /// Per-slice calibration (`done`/`total` in slices).
     CalibrationSlices,
+    /// Searching for weak slices (`done`/`total` in lattice levels).
+    SliceDiscovery,
+    /// Bootstrap resamples of the slice audit.
+    SliceBootstrap,
+    /// Bootstrap resamples of the fairness audit.
+    FairnessBootstrap,
 }
 
 impl Stage {
@@ -48,6 +54,9 @@ impl Stage {
         Stage::Recalibration,
         Stage::RecalibrationBootstrap,
         Stage::CalibrationSlices,
+        Stage::SliceDiscovery,
+        Stage::SliceBootstrap,
+        Stage::FairnessBootstrap,
     ];
 
     /// The stage's stable id (`calibration_bootstrap`), as serialized.
@@ -61,6 +70,9 @@ impl Stage {
             Stage::Recalibration => "recalibration",
             Stage::RecalibrationBootstrap => "recalibration_bootstrap",
             Stage::CalibrationSlices => "calibration_slices",
+            Stage::SliceDiscovery => "slice_discovery",
+            Stage::SliceBootstrap => "slice_bootstrap",
+            Stage::FairnessBootstrap => "fairness_bootstrap",
         }
     }
 
@@ -75,6 +87,9 @@ impl Stage {
             Stage::Recalibration => "Calibration: fitting recalibrators",
             Stage::RecalibrationBootstrap => "Calibration: judging on held-out rows",
             Stage::CalibrationSlices => "Calibration: by slice",
+            Stage::SliceDiscovery => "Slices: searching for weak slices",
+            Stage::SliceBootstrap => "Slices: bootstrap resamples",
+            Stage::FairnessBootstrap => "Fairness: bootstrap resamples",
         }
     }
 
@@ -85,10 +100,12 @@ impl Stage {
             Stage::Model => Unit::Rows,
             Stage::Recalibration => Unit::Methods,
             Stage::CalibrationSlices => Unit::Slices,
-            Stage::ModelLoad => Unit::Steps,
-            Stage::Bootstrap | Stage::CalibrationBootstrap | Stage::RecalibrationBootstrap => {
-                Unit::Resamples
-            }
+            Stage::ModelLoad | Stage::SliceDiscovery => Unit::Steps,
+            Stage::Bootstrap
+            | Stage::CalibrationBootstrap
+            | Stage::RecalibrationBootstrap
+            | Stage::SliceBootstrap
+            | Stage::FairnessBootstrap => Unit::Resamples,
         }
     }
 }

@@ -199,6 +199,15 @@ impl Report {
         self.sections.metric(id)
     }
 
+    /// The report as it may leave the machine: every section's small cells
+    /// (slices and groups with fewer rows than the plan's `min_cell`)
+    /// removed and counted. Every written or downloaded report is this one.
+    pub fn for_export(&self) -> Report {
+        let mut r = self.clone();
+        r.sections.redact();
+        r
+    }
+
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")

@@ -533,3 +533,118 @@ mod tests {
         assert!(cm.contains("\nyes\n") && cm.contains("\nno\n"));
     }
 }
+
+/// One bar of [`interval_bars`]: a label, a value and its interval, and
+/// whether it is highlighted (e.g. a slice found worse than the rest).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalBar {
+    pub label: String,
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+    pub highlight: bool,
+}
+
+/// Horizontal bars with interval whiskers, one per row, drawn from
+/// `baseline` (0 for gaps, or a reference value), in the given order.
+pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline: f64) -> String {
+    if bars.is_empty() {
+        return placeholder(SIZE, "nothing to plot");
+    }
+    let n = bars.len();
+    let height = (90 + 22 * n as u32).clamp(200, 1400);
+    let size = (640, height);
+    let mut lo = baseline;
+    let mut hi = baseline;
+    for b in bars {
+        for x in [
+            Some(b.value),
+            b.interval.map(|i| i.0),
+            b.interval.map(|i| i.1),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if x.is_finite() {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+    }
+    let pad = ((hi - lo) * 0.06).max(1e-6);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(4);
+    let label_area = (longest as u32 * 7 + 16).clamp(60, 260);
+    let labels: Vec<String> = bars
+        .iter()
+        .map(|b| {
+            let mut s: String = b.label.chars().take(36).collect();
+            if b.label.chars().count() > 36 {
+                s.push('…');
+            }
+            s
+        })
+        .collect();
+    render(size, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16).into_font().color(&INK))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(label_area)
+            .build_cartesian_2d(lo..hi, 0f64..n as f64)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .x_labels(6)
+            .y_labels(0)
+            .disable_y_mesh()
+            .light_line_style(RGBColor(238, 238, 238))
+            .label_style((FONT, 11))
+            .axis_desc_style((FONT, 12))
+            .draw()?;
+        for (i, b) in bars.iter().enumerate() {
+            let y = n as f64 - i as f64 - 0.5;
+            let color = if b.highlight { VERMILLION } else { BAR };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(baseline, y - 0.32), (b.value, y + 0.32)],
+                color.mix(0.8).filled(),
+            )))?;
+            if let Some((l, h)) = b.interval {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(l, y), (h, y)],
+                    INK.stroke_width(1),
+                )))?;
+                for x in [l, h] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x, y - 0.18), (x, y + 0.18)],
+                        INK.stroke_width(1),
+                    )))?;
+                }
+            }
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(baseline, 0.0), (baseline, n as f64)],
+            GREY.stroke_width(1),
+        )))?;
+        // Row labels, drawn by hand beside each bar (the axis would put
+        // them at round numbers).
+        for (i, label) in labels.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(lo, n as f64 - i as f64 - 0.5));
+            root.draw(&Text::new(
+                label.clone(),
+                (px - 6, py),
+                (FONT, 11)
+                    .into_font()
+                    .color(&INK)
+                    .pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Center,
+                    )),
+            ))?;
+        }
+        Ok(())
+    })
+}

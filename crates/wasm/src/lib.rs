@@ -415,16 +415,28 @@ pub fn render_html_fragment(report: JsValue) -> Result<String, JsError> {
     Ok(assay_report::html::fragment(&parse_report(&report)?))
 }
 
-/// A complete, self-contained HTML report, from a report (object or JSON).
+/// A complete, self-contained HTML report to share, from a report (object
+/// or JSON): small cells (slices under `min_cell` rows) are left out.
 #[wasm_bindgen(js_name = renderHtml)]
 pub fn render_html(report: JsValue) -> Result<String, JsError> {
-    Ok(assay_report::html::document(&parse_report(&report)?))
+    Ok(assay_report::html::document(
+        &parse_report(&report)?.for_export(),
+    ))
 }
 
-/// The report as Markdown, from a report (object or JSON).
+/// The report as Markdown to share (small cells left out).
 #[wasm_bindgen(js_name = renderMarkdown)]
 pub fn render_markdown(report: JsValue) -> Result<String, JsError> {
-    Ok(assay_report::markdown::render(&parse_report(&report)?))
+    Ok(assay_report::markdown::render(
+        &parse_report(&report)?.for_export(),
+    ))
+}
+
+/// The report's JSON to share: small cells (slices and groups under
+/// `min_cell` rows) removed and counted.
+#[wasm_bindgen(js_name = exportReport)]
+pub fn export_report(report: JsValue) -> Result<String, JsError> {
+    Ok(parse_report(&report)?.for_export().to_json())
 }
 
 thread_local! {

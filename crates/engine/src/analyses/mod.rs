@@ -16,6 +16,8 @@
 
 pub mod calibration;
 pub mod evaluation;
+pub mod fairness;
+pub mod slices;
 
 use crate::error::Result;
 use crate::metrics::MetricResult;
@@ -44,6 +46,13 @@ macro_rules! for_each_analysis {
             /// fitted on part of the rows and judged on the rest, per-slice
             /// calibration.
             calibration: $crate::analyses::calibration::CalibrationAnalysis,
+            /// Slice audit: every metric per slice against the rest of the
+            /// data, tests of "worse than the rest" with q-values and power
+            /// guidance, and automatically discovered weak slices.
+            slices: $crate::analyses::slices::SlicesAnalysis,
+            /// Fairness: selection rate, TPR, FPR, FNR and precision per
+            /// group of sensitive columns, and Fairlearn's parity gaps.
+            fairness: $crate::analyses::fairness::FairnessAnalysis,
         }
     };
 }
@@ -140,6 +149,16 @@ pub trait Analysis {
         Vec::new()
     }
 
+    /// Whether it reads every column of the data (e.g. a search over all
+    /// columns), not only those [`columns`](Self::columns) names.
+    fn reads_all_columns(_options: &Self::Options) -> bool {
+        false
+    }
+
+    /// Remove from a section what may not leave the machine (small cells):
+    /// applied to every exported report.
+    fn redact(_section: &mut Self::Section) {}
+
     /// The metrics it may report (for the registry).
     fn metrics() -> Vec<MetricDef>;
 
@@ -213,6 +232,11 @@ macro_rules! define_registry {
                 Ok(())
             }
 
+            /// Whether an analysis asked for reads every column.
+            pub fn reads_all_columns(&self) -> bool {
+                false $(|| self.$id.as_ref().is_some_and(|o| <$ty as Analysis>::reads_all_columns(o)))*
+            }
+
             /// The columns the analyses read besides label and scores.
             pub fn columns(&self) -> Vec<String> {
                 let mut v = Vec::new();
@@ -241,6 +265,16 @@ macro_rules! define_registry {
             /// Whether no section is present.
             pub fn is_empty(&self) -> bool {
                 true $(&& self.$id.is_none())*
+            }
+
+            /// Remove what may not leave the machine (small cells) from
+            /// every section.
+            pub fn redact(&mut self) {
+                $(
+                    if let Some(s) = &mut self.$id {
+                        <$ty as Analysis>::redact(s);
+                    }
+                )*
             }
         }
 

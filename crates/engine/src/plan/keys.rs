@@ -85,6 +85,38 @@ option_keys! {
     SplitValue => "analyses.calibration.split.value",
     /// Column to analyse calibration per value of.
     Slice => "analyses.calibration.slice",
+    /// The slices to audit (columns, bins, crosses, filters).
+    Slices => "analyses.slices.slices",
+    /// The metric the slice tests compare.
+    SliceMetric => "analyses.slices.metric",
+    /// Significance level of the slice tests (after Benjamini–Hochberg).
+    Alpha => "analyses.slices.alpha",
+    /// Power at which the smallest detectable gap is stated.
+    Power => "analyses.slices.power",
+    /// The gap of interest: a slice that cannot detect it is "too small to tell".
+    Gap => "analyses.slices.gap",
+    /// Slices smaller than this many rows are counted but not shown in exports.
+    MinCell => "analyses.slices.min_cell",
+    /// Most slices shown per grouping (the largest).
+    MaxSlices => "analyses.slices.max_slices",
+    /// Automatic weak-slice discovery.
+    Discover => "analyses.slices.discover",
+    /// Columns the discovery searches.
+    DiscoverColumns => "analyses.slices.discover.columns",
+    /// Slices the discovery returns.
+    DiscoverTopK => "analyses.slices.discover.top_k",
+    /// Smallest slice the discovery considers, in rows.
+    DiscoverMinSupport => "analyses.slices.discover.min_support",
+    /// Most predicates in a discovered slice.
+    DiscoverMaxLevel => "analyses.slices.discover.max_level",
+    /// SliceLine's weight of error against size.
+    DiscoverAlpha => "analyses.slices.discover.alpha",
+    /// The per-row error the discovery looks for.
+    DiscoverError => "analyses.slices.discover.error",
+    /// Quantile bins of numeric columns in the discovery.
+    DiscoverBins => "analyses.slices.discover.bins",
+    /// Sensitive columns (and intersections) of the fairness audit.
+    Sensitive => "analyses.fairness.sensitive",
     /// Where the fitted calibrator is saved, and which method.
     ExportCalibrator => "outputs.calibrator",
 }

@@ -46,6 +46,15 @@ pub enum Binning {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GroupSpec {
+    /// A column as a person means it: every value of a text column, or of a
+    /// numeric column with at most [`FEW_VALUES`] distinct values (codes such
+    /// as 0/1); any other numeric column in bins (`binning`, by default
+    /// quartiles).
+    Column {
+        column: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        binning: Option<Binning>,
+    },
     /// One group per value of the column (numbers as written).
     Values { column: String },
     /// A numeric column cut into bins.
@@ -60,11 +69,46 @@ impl GroupSpec {
     /// The columns the spec reads.
     pub fn columns(&self) -> Vec<String> {
         match self {
-            GroupSpec::Values { column } | GroupSpec::Bins { column, .. } => vec![column.clone()],
+            GroupSpec::Values { column }
+            | GroupSpec::Bins { column, .. }
+            | GroupSpec::Column { column, .. } => vec![column.clone()],
             GroupSpec::Cross { of } => of.iter().flat_map(|s| s.columns()).collect(),
             GroupSpec::Filter { expression } => filter::parse(expression)
                 .map(|f| f.columns())
                 .unwrap_or_default(),
+        }
+    }
+}
+
+/// A numeric column with at most this many distinct values is sliced by its
+/// values, not binned ([`GroupSpec::Column`]).
+pub const FEW_VALUES: usize = 10;
+
+/// Whether `col` has at most `k` distinct present values.
+pub fn distinct_at_most(col: &Column, k: usize) -> bool {
+    match col {
+        Column::Categorical(c) => {
+            let mut seen = vec![false; c.dictionary.len()];
+            let mut count = 0;
+            for &code in &c.codes {
+                if code != super::MISSING_CODE && !seen[code as usize] {
+                    seen[code as usize] = true;
+                    count += 1;
+                    if count > k {
+                        return false;
+                    }
+                }
+            }
+            true
+        }
+        Column::Numeric(c) => {
+            let mut seen = std::collections::HashSet::with_capacity((k + 1).min(1 << 16));
+            for i in 0..c.values.len() {
+                if !c.is_missing(i) && seen.insert(c.values[i].to_bits()) && seen.len() > k {
+                    return false;
+                }
+            }
+            true
         }
     }
 }
@@ -84,12 +128,35 @@ impl Groups {
     /// Form groups over `table`.
     pub fn build(table: &Table, spec: &GroupSpec) -> Result<Groups> {
         match spec {
+            GroupSpec::Column {
+                column: name,
+                binning,
+            } => match (column(table, name)?, binning) {
+                (Column::Categorical(_), None) => values(table, name),
+                (Column::Categorical(c), Some(_)) => {
+                    let example = c.dictionary.first().cloned().unwrap_or_default();
+                    Err(EngineError::Invalid {
+                        key: crate::plan::OptionKey::Slices,
+                        message: format!(
+                            "column '{name}' is not numeric (e.g. '{example}'), so it cannot be cut into bins; slice it by its values"
+                        ),
+                    })
+                }
+                (Column::Numeric(_), Some(b)) => bins(table, name, b),
+                (col @ Column::Numeric(_), None) => {
+                    if distinct_at_most(col, FEW_VALUES) {
+                        values(table, name)
+                    } else {
+                        bins(table, name, &Binning::Quantiles(4))
+                    }
+                }
+            },
             GroupSpec::Values { column } => values(table, column),
             GroupSpec::Bins { column, binning } => bins(table, column, binning),
             GroupSpec::Cross { of } => {
                 if !(2..=3).contains(&of.len()) {
                     return Err(EngineError::Invalid {
-                        key: crate::plan::OptionKey::Slice,
+                        key: crate::plan::OptionKey::Slices,
                         message: format!("a cross combines 2 or 3 groupings, not {}", of.len()),
                     });
                 }
@@ -101,7 +168,7 @@ impl Groups {
             }
             GroupSpec::Filter { expression } => {
                 let f = filter::parse(expression).map_err(|e| EngineError::Invalid {
-                    key: crate::plan::OptionKey::Slice,
+                    key: crate::plan::OptionKey::Slices,
                     message: e.to_string(),
                 })?;
                 let mask = f.evaluate(table)?;
@@ -199,7 +266,7 @@ fn values(table: &Table, name: &str) -> Result<Groups> {
 
 fn bins(table: &Table, name: &str, binning: &Binning) -> Result<Groups> {
     let bad = |message: String| EngineError::Invalid {
-        key: crate::plan::OptionKey::Slice,
+        key: crate::plan::OptionKey::Slices,
         message,
     };
     let col = match column(table, name)? {

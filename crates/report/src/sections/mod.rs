@@ -9,7 +9,9 @@
 
 pub mod calibration;
 pub mod evaluation;
+pub mod fairness;
 pub mod model;
+pub mod slices;
 
 use crate::Report;
 use assay_engine::analyses::Analysis;
