@@ -377,3 +377,46 @@ fn discovered_slices_get_metrics_and_tests() {
     assert!(top.slice.metric("accuracy").unwrap().gap.unwrap() < -0.2);
     assert_eq!(s.examined as usize, d.slices.len());
 }
+
+#[test]
+fn a_thousand_values_and_a_one_value_sensitive_column() {
+    let mut csv = String::from("y,p,id,one\n");
+    for i in 0..3000u32 {
+        let y = i % 2;
+        let p = if (i / 2) % 3 == 0 { 0.3 } else { 0.7 };
+        csv.push_str(&format!("{y},{p},v{},same\n", i % 1000));
+    }
+    let mut p = AuditPlan::new("data.csv");
+    p.predictions.label = "y".into();
+    p.predictions.scores = vec![ScoreColumn::new("p")];
+    p.bootstrap.resamples = 10;
+    p.analyses.slices = Some(SlicesOptions {
+        slices: vec![col("id")],
+        ..Default::default()
+    });
+    p.analyses.fairness = Some(FairnessOptions {
+        sensitive: vec![col("one")],
+        min_cell: 10,
+    });
+    let run = go(&p, csv.as_bytes()).unwrap();
+    let s = run.report.sections.slices.as_ref().unwrap();
+    // The 50 largest (all of 3 rows: ties by label) are examined, 950 counted.
+    assert_eq!(s.groupings[0].slices.len(), 50);
+    assert_eq!(s.groupings[0].omitted, 950);
+    assert_eq!(s.examined, 50);
+    assert!(
+        run.report
+            .warnings
+            .iter()
+            .any(|w| w.contains("950 omitted"))
+    );
+    let f = run.report.sections.fairness.as_ref().unwrap();
+    assert_eq!(f.sensitive[0].classes[0].groups.len(), 1);
+    let dp = f
+        .worst
+        .iter()
+        .find(|m| m.key == "demographic_parity_difference")
+        .unwrap();
+    assert_eq!(dp.value, Some(0.0));
+    assert!(run.report.warnings.iter().any(|w| w.contains("one value")));
+}
