@@ -551,7 +551,7 @@ pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline:
         return placeholder(SIZE, "nothing to plot");
     }
     let n = bars.len();
-    let height = (90 + 22 * n as u32).clamp(200, 1400);
+    let height = (100 + 26 * n as u32).clamp(220, 1600);
     let size = (640, height);
     let mut lo = baseline;
     let mut hi = baseline;
@@ -577,7 +577,7 @@ pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline:
         .map(|b| b.label.chars().count())
         .max()
         .unwrap_or(4);
-    let label_area = (longest as u32 * 7 + 16).clamp(60, 260);
+    let label_area = (longest as u32 * 8 + 16).clamp(60, 300);
     let labels: Vec<String> = bars
         .iter()
         .map(|b| {
@@ -590,7 +590,7 @@ pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline:
         .collect();
     render(size, title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16).into_font().color(&INK))
+            .caption(title, (FONT, 20).into_font().color(&INK))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(label_area)
@@ -602,8 +602,8 @@ pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline:
             .y_labels(0)
             .disable_y_mesh()
             .light_line_style(RGBColor(238, 238, 238))
-            .label_style((FONT, 11))
-            .axis_desc_style((FONT, 12))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
             .draw()?;
         for (i, b) in bars.iter().enumerate() {
             let y = n as f64 - i as f64 - 0.5;
@@ -636,7 +636,7 @@ pub fn interval_bars(title: &str, x_label: &str, bars: &[IntervalBar], baseline:
             root.draw(&Text::new(
                 label.clone(),
                 (px - 6, py),
-                (FONT, 11)
+                (FONT, 14)
                     .into_font()
                     .color(&INK)
                     .pos(plotters::style::text_anchor::Pos::new(
