@@ -95,24 +95,12 @@ fn path_text(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// `A` or `A*B*C` as a grouping: a column (binned by --slice-edges or
-/// --slice-bins when numeric) or a cross of columns.
-fn grouping(s: &str, a: &SliceArgs) -> GroupSpec {
-    let column = |c: &str| {
-        let c = c.trim();
-        let binning = match a.slice_edges.iter().find(|(col, _)| col == c) {
-            Some((_, e)) => Some(Binning::Edges(e.clone())),
-            None if a.slice_bins != 4 => Some(Binning::Quantiles(a.slice_bins)),
-            None => None,
-        };
-        GroupSpec::Column {
-            column: c.to_owned(),
-            binning,
-        }
-    };
-    let parts: Vec<&str> = s.split('*').collect();
+/// `A` or `A*B*C` as a grouping: a column, or a cross of columns, each
+/// made by `column`.
+fn grouping(s: &str, column: impl Fn(&str) -> GroupSpec) -> GroupSpec {
+    let parts: Vec<&str> = s.split('*').map(str::trim).collect();
     if parts.len() == 1 {
-        column(s)
+        column(parts[0])
     } else {
         GroupSpec::Cross {
             of: parts.into_iter().map(column).collect(),
@@ -120,10 +108,27 @@ fn grouping(s: &str, a: &SliceArgs) -> GroupSpec {
     }
 }
 
+/// A slice column, binned by --slice-edges or --slice-bins when numeric.
+fn slice_column(c: &str, a: &SliceArgs) -> GroupSpec {
+    let binning = match a.slice_edges.iter().find(|(col, _)| col == c) {
+        Some((_, e)) => Some(Binning::Edges(e.clone())),
+        None if a.slice_bins != 4 => Some(Binning::Quantiles(a.slice_bins)),
+        None => None,
+    };
+    GroupSpec::Column {
+        column: c.to_owned(),
+        binning,
+    }
+}
+
 /// The slice and fairness flags into the plan's analyses.
 fn slice_plan(a: &SliceArgs, plan: &mut AuditPlan) {
     if a.any() {
-        let mut slices: Vec<GroupSpec> = a.slice.iter().map(|s| grouping(s, a)).collect();
+        let mut slices: Vec<GroupSpec> = a
+            .slice
+            .iter()
+            .map(|s| grouping(s, |c| slice_column(c, a)))
+            .collect();
         slices.extend(a.filter.iter().map(|f| GroupSpec::Filter {
             expression: f.clone(),
         }));
@@ -154,18 +159,10 @@ fn slice_plan(a: &SliceArgs, plan: &mut AuditPlan) {
                 .sensitive
                 .iter()
                 .map(|s| {
-                    let parts: Vec<&str> = s.split('*').collect();
-                    let values = |c: &str| GroupSpec::Column {
-                        column: c.trim().to_owned(),
+                    grouping(s, |c| GroupSpec::Column {
+                        column: c.to_owned(),
                         binning: None,
-                    };
-                    if parts.len() == 1 {
-                        values(s)
-                    } else {
-                        GroupSpec::Cross {
-                            of: parts.into_iter().map(values).collect(),
-                        }
-                    }
+                    })
                 })
                 .collect(),
             min_cell: a.min_cell,

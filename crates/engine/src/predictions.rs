@@ -17,6 +17,15 @@ use crate::prepare::{Prepared, Task};
 use crate::stats::{par_map, row_log_loss};
 use std::sync::OnceLock;
 
+/// The sort key of a binary row: (score, label) as one `u64` (`-0.0` taken
+/// as `0.0`). Everything that orders binary rows "as the metrics do" uses it.
+#[inline]
+pub(crate) fn sort_key(score: f64, positive: bool) -> u64 {
+    let s = if score == 0.0 { 0.0f64 } else { score };
+    debug_assert!(s >= 0.0);
+    (s.to_bits() << 1) | positive as u64
+}
+
 /// Rows of a binary task sorted by score, then label.
 #[derive(Debug, Clone)]
 pub struct SortedBinary {
@@ -36,15 +45,7 @@ impl SortedBinary {
         // bit patterns order like the numbers and the sign bit is free to
         // shift out; the label rides in the lowest bit. Sorting 8-byte keys
         // with a radix sort is the fastest way to order a million rows.
-        let mut keys: Vec<u64> = p
-            .iter()
-            .zip(y)
-            .map(|(&s, &l)| {
-                let s = if s == 0.0 { 0.0f64 } else { s };
-                debug_assert!(s >= 0.0);
-                (s.to_bits() << 1) | l as u64
-            })
-            .collect();
+        let mut keys: Vec<u64> = p.iter().zip(y).map(|(&s, &l)| sort_key(s, l)).collect();
         radsort::sort(&mut keys);
         // A logarithm per row: worth every core.
         let loss = par_map(&keys, |&k| row_log_loss(f64::from_bits(k >> 1), k & 1 == 1));

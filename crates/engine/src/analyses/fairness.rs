@@ -425,15 +425,10 @@ fn spread(v: &[Value]) -> (Value, Value) {
     (Ok(max - min), ratio)
 }
 
-/// Gaps of class `c` over the groups with rows, in [`GAP_SPECS`] order.
-fn gaps(t: &Tally, k: usize, c: usize) -> Vec<Value> {
-    let present: Vec<usize> = (0..t.n.len()).filter(|&g| t.n[g] > 0.0).collect();
-    let col = |j: usize| -> Vec<Value> {
-        present
-            .iter()
-            .map(|&g| group_rates(t, k, g, c)[j])
-            .collect()
-    };
+/// Gaps over the rates of the groups with rows (each in [`GROUP_SPECS`]
+/// order), in [`GAP_SPECS`] order.
+fn gaps(rates: &[Vec<Value>]) -> Vec<Value> {
+    let col = |j: usize| -> Vec<Value> { rates.iter().map(|r| r[j]).collect() };
     let (dp_d, dp_r) = spread(&col(0));
     let (tpr_d, tpr_r) = spread(&col(1));
     let (fpr_d, fpr_r) = spread(&col(2));
@@ -480,14 +475,37 @@ fn figures(t: &Tally, d: &Decisions, groups: usize) -> Vec<Value> {
     let mut out = Vec::new();
     let mut per_class = Vec::new();
     for &(c, _) in &d.classes {
-        for g in 0..groups {
-            out.extend(group_rates(t, d.k, g, c as usize));
-        }
-        let gp = gaps(t, d.k, c as usize);
-        out.extend(gp.iter().cloned());
+        let rates: Vec<Vec<Value>> = (0..groups)
+            .map(|g| group_rates(t, d.k, g, c as usize))
+            .collect();
+        let present: Vec<Vec<Value>> = (0..groups)
+            .filter(|&g| t.n[g] > 0.0)
+            .map(|g| rates[g].clone())
+            .collect();
+        out.extend(rates.into_iter().flatten());
+        let gp = gaps(&present);
+        out.extend(gp.iter().copied());
         per_class.push(gp);
     }
     out.extend(worst_of(&per_class));
+    out
+}
+
+/// The figures of every grouping under one weighting, then the worst gaps
+/// over groupings (so that the worst gets its interval resample by resample).
+fn all_figures<W: Weights + ?Sized>(
+    d: &Decisions,
+    built: &[(Groups, Vec<u32>)],
+    w: &W,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut worst = Vec::new();
+    for (g, codes) in built {
+        let f = figures(&tally(d, codes, g.len(), w), d, g.len());
+        worst.push(f[f.len() - GAP_SPECS.len()..].to_vec());
+        out.extend(f);
+    }
+    out.extend(worst_of(&worst));
     out
 }
 
@@ -516,53 +534,32 @@ fn run(
         let codes: Vec<u32> = d.order.iter().map(|&i| g.codes[i as usize]).collect();
         built.push((g, codes));
     }
-    let point: Vec<Vec<Value>> = built
-        .iter()
-        .map(|(g, codes)| {
-            figures(
-                &tally(&d, codes, g.len(), &crate::metrics::Unit),
-                &d,
-                g.len(),
-            )
-        })
-        .collect();
+    let point = all_figures(&d, &built, &crate::metrics::Unit);
     let boot = if ctx.bootstrap.resamples > 0 {
         let mut p = |a: usize, b: usize| {
             progress(Progress::new(Stage::FairnessBootstrap, a as u64, b as u64))
         };
-        bootstrap::run(n, &ctx.bootstrap, ctx.cancel, &mut p, |c| {
-            let mut out = Vec::new();
-            for (g, codes) in &built {
-                let t = match c {
-                    bootstrap::Counts::Small(c) => tally(&d, codes, g.len(), c),
-                    bootstrap::Counts::Wide(c) => tally(&d, codes, g.len(), c),
-                };
-                out.extend(figures(&t, &d, g.len()));
-            }
-            out
+        bootstrap::run(n, &ctx.bootstrap, ctx.cancel, &mut p, |c| match c {
+            bootstrap::Counts::Small(c) => all_figures(&d, &built, c),
+            bootstrap::Counts::Wide(c) => all_figures(&d, &built, c),
         })?
     } else {
         Vec::new()
     };
     let level = ctx.bootstrap.level;
-    let mut offset = 0;
-    let mut sensitive = Vec::new();
-    let mut all_worst: Vec<Vec<Value>> = Vec::new();
-    let mut worst_boot: Vec<Vec<Vec<Option<f64>>>> = Vec::new();
-    for ((g, codes), values) in built.iter().zip(&point) {
-        let counts = tally(&d, codes, g.len(), &crate::metrics::Unit);
-        let take = |specs: &[MetricSpec], at: usize| -> Vec<MetricResult> {
-            let samples: Vec<Vec<Option<f64>>> = (0..specs.len())
-                .map(|j| boot.get(offset + at + j).cloned().unwrap_or_default())
-                .collect();
-            bootstrap::with_intervals(
-                specs,
-                values[at..at + specs.len()].to_vec(),
-                if boot.is_empty() { Vec::new() } else { samples },
-                level,
-            )
+    // Figures `at..at + specs.len()` of the flattened list, with intervals.
+    let take = |specs: &[MetricSpec], at: usize| -> Vec<MetricResult> {
+        let samples: Vec<Vec<Option<f64>>> = if boot.is_empty() {
+            Vec::new()
+        } else {
+            boot[at..at + specs.len()].to_vec()
         };
-        let mut at = 0;
+        bootstrap::with_intervals(specs, point[at..at + specs.len()].to_vec(), samples, level)
+    };
+    let mut at = 0;
+    let mut sensitive = Vec::new();
+    for ((g, codes), spec) in built.iter().zip(&o.sensitive) {
+        let counts = tally(&d, codes, g.len(), &crate::metrics::Unit);
         let mut classes = Vec::new();
         for &(c, ref name) in &d.classes {
             let mut groups = Vec::new();
@@ -590,17 +587,10 @@ fn run(
             });
         }
         let worst = take(GAP_SPECS, at);
-        all_worst.push(values[at..at + GAP_SPECS.len()].to_vec());
-        worst_boot.push(
-            (0..GAP_SPECS.len())
-                .map(|j| boot.get(offset + at + j).cloned().unwrap_or_default())
-                .collect(),
-        );
         at += GAP_SPECS.len();
-        offset += at;
         sensitive.push(SensitiveFairness {
             name: g.name.clone(),
-            spec: o.sensitive[sensitive.len()].clone(),
+            spec: spec.clone(),
             gaps: if d.classes.len() == 1 {
                 classes[0].gaps.clone()
             } else {
@@ -610,31 +600,7 @@ fn run(
             suppressed: 0,
         });
     }
-    // The worst over groupings, resample by resample.
-    let worst_point = worst_of(&all_worst);
-    let worst_samples: Vec<Vec<Option<f64>>> = if boot.is_empty() {
-        Vec::new()
-    } else {
-        (0..GAP_SPECS.len())
-            .map(|j| {
-                (0..ctx.bootstrap.resamples)
-                    .map(|b| {
-                        let xs: Vec<f64> = worst_boot
-                            .iter()
-                            .filter_map(|s| s[j].get(b).copied().flatten())
-                            .collect();
-                        if xs.is_empty() {
-                            None
-                        } else if GAP_SPECS[j].higher_is_better {
-                            Some(xs.iter().copied().fold(f64::INFINITY, f64::min))
-                        } else {
-                            Some(xs.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-                        }
-                    })
-                    .collect()
-            })
-            .collect()
-    };
+    let worst = take(GAP_SPECS, at);
     Ok(Output {
         section: Fairness {
             task: predictions.task(),
@@ -643,7 +609,7 @@ fn run(
             extension: (predictions.task() == Task::Multiclass).then(|| "one_vs_rest".into()),
             min_cell: o.min_cell,
             sensitive,
-            worst: bootstrap::with_intervals(GAP_SPECS, worst_point, worst_samples, level),
+            worst,
         },
         warnings,
         artifacts: Vec::new(),

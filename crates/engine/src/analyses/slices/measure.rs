@@ -15,7 +15,7 @@ use crate::metrics::binary::{self, BinaryData};
 use crate::metrics::multiclass::{self, MulticlassData};
 use crate::metrics::regression::{self, RegressionData};
 use crate::metrics::{MetricSpec, Undefined, Value, Weights};
-use crate::predictions::Predictions;
+use crate::predictions::{Predictions, sort_key};
 use crate::prepare::{Prepared, Task};
 use crate::stats::argmax;
 
@@ -127,14 +127,7 @@ pub struct View<'a> {
 /// Rows in the order of [`SortedBinary`](crate::predictions::SortedBinary)
 /// (score, then label; ties in row order — a stable sort of the same keys).
 pub(crate) fn binary_order(y: &[bool], p: &[f64]) -> Vec<u32> {
-    let keys: Vec<u64> = p
-        .iter()
-        .zip(y)
-        .map(|(&s, &l)| {
-            let s = if s == 0.0 { 0.0f64 } else { s };
-            (s.to_bits() << 1) | l as u64
-        })
-        .collect();
+    let keys: Vec<u64> = p.iter().zip(y).map(|(&s, &l)| sort_key(s, l)).collect();
     let mut idx: Vec<u32> = (0..p.len() as u32).collect();
     radsort::sort_by_key(&mut idx, |&i| keys[i as usize]);
     idx
@@ -256,17 +249,7 @@ impl<'a> View<'a> {
                 Values {
                     rows: pos + neg,
                     positives: Some(pos),
-                    values: self
-                        .specs
-                        .iter()
-                        .map(|s| {
-                            if s.key == ECE_SPEC.key {
-                                self.ece(w)
-                            } else {
-                                t.value(s.key)
-                            }
-                        })
-                        .collect(),
+                    values: self.with_ece(w, |key| t.value(key)),
                     rates: vec![
                         ("accuracy", tp + tn, pos + neg),
                         ("recall", tp, pos),
@@ -285,17 +268,7 @@ impl<'a> View<'a> {
                 Values {
                     rows: t.n,
                     positives: None,
-                    values: self
-                        .specs
-                        .iter()
-                        .map(|s| {
-                            if s.key == ECE_SPEC.key {
-                                self.ece(w)
-                            } else {
-                                t.value(s.key)
-                            }
-                        })
-                        .collect(),
+                    values: self.with_ece(w, |key| t.value(key)),
                     rates: vec![("accuracy", correct, t.n)],
                 }
             }
@@ -331,6 +304,21 @@ impl<'a> View<'a> {
             inside: false,
         };
         (self.values(&inside), self.values(&outside))
+    }
+
+    /// Each spec's value: the task's tally for its metrics, [`Self::ece`]
+    /// for ECE.
+    fn with_ece<W: Weights + ?Sized>(&self, w: &W, value: impl Fn(&str) -> Value) -> Vec<Value> {
+        self.specs
+            .iter()
+            .map(|s| {
+                if s.key == ECE_SPEC.key {
+                    self.ece(w)
+                } else {
+                    value(s.key)
+                }
+            })
+            .collect()
     }
 
     fn ece<W: Weights + ?Sized>(&self, w: &W) -> Value {
