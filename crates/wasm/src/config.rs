@@ -193,6 +193,7 @@ pub fn plan_of(
                     Some("gpu") => DeviceChoice::Gpu,
                     _ => DeviceChoice::Auto,
                 },
+                ..d
             }
         }),
         analyses: Default::default(),
