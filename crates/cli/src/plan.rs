@@ -210,7 +210,6 @@ pub fn eval_plan(a: &EvalArgs, cal: Option<&CalibrateArgs>) -> Result<AuditPlan,
             "auto" => DeviceChoice::Auto,
             _ => DeviceChoice::Cpu,
         },
-        ..Default::default()
     });
     let mut plan = AuditPlan {
         version: PLAN_VERSION,

@@ -193,7 +193,6 @@ pub fn plan_of(
                     Some("gpu") => DeviceChoice::Gpu,
                     _ => DeviceChoice::Auto,
                 },
-                ..d
             }
         }),
         analyses: Default::default(),

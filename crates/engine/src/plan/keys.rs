@@ -65,20 +65,6 @@ option_keys! {
     BatchSize => "model.batch_size",
     /// The device a model runs on.
     Device => "model.device",
-    /// The column of image paths.
-    ImageColumn => "model.image.column",
-    /// How images are preprocessed (resize, crop, normalize…).
-    Preprocess => "model.image.preprocess",
-    /// What to do with an image that cannot be decoded.
-    OnBadImage => "model.image.on_bad_image",
-    /// The column of text to tokenize.
-    TextColumn => "model.text.column",
-    /// The second text column of sentence pairs.
-    PairColumn => "model.text.pair_column",
-    /// Tokens per row at most.
-    MaxLength => "model.text.max_length",
-    /// What feeds each model input.
-    ModelInputs => "model.inputs",
     /// A saved calibrator applied before the analyses.
     Calibrator => "calibrator",
     /// Points kept per curve.

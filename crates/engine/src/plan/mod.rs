@@ -20,10 +20,8 @@
 //! and the caller supplies the bytes of each named input when it runs the
 //! plan.
 
-pub mod feeds;
 mod keys;
 
-pub use feeds::{ImageFeed, ImagePreprocess, TextFeed};
 pub use keys::OptionKey;
 
 use crate::analyses::Analyses;
@@ -108,17 +106,6 @@ pub enum InputRole {
     Model,
     /// A saved calibrator applied to the scores before any analysis.
     Calibrator,
-    /// The image files a model is fed (an image folder, a zip of one, or
-    /// the files a manifest's path column names). Without a data input,
-    /// the folder's listing is the table: `path`, and `label` from the
-    /// class folder.
-    Images,
-    /// A Hugging Face `tokenizer.json` that turns a text column into tokens.
-    Tokenizer,
-    /// Arrays fed to the model's inputs by name (`.npz`, or `.npy` for a
-    /// one-input model). Without a data input, the labels are the array the
-    /// label setting names.
-    Tensors,
 }
 
 impl InputRole {
@@ -127,9 +114,6 @@ impl InputRole {
             InputRole::Data => "data",
             InputRole::Model => "model",
             InputRole::Calibrator => "calibrator",
-            InputRole::Images => "images",
-            InputRole::Tokenizer => "tokenizer",
-            InputRole::Tensors => "tensors",
         }
     }
 }
@@ -298,20 +282,6 @@ pub struct ModelSpec {
     pub batch_size: usize,
     /// Where the model runs.
     pub device: DeviceChoice,
-    /// Feed the model images (the input with role `images`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageFeed>,
-    /// Feed the model the tokens of a text column (the input with role
-    /// `tokenizer` holds the tokenizer).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<TextFeed>,
-    /// What feeds each model input, by input name: `features`, `image`,
-    /// `input_ids`, `attention_mask`, `token_type_ids`, or the name of an
-    /// array of the tensors input (default: by name — an input named like
-    /// one of these, a tensors array of the same name, else the one float
-    /// input takes the features or the image).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub inputs: BTreeMap<String, String>,
 }
 
 impl Default for ModelSpec {
@@ -322,9 +292,6 @@ impl Default for ModelSpec {
             classes: None,
             batch_size: 1024,
             device: DeviceChoice::Auto,
-            image: None,
-            text: None,
-            inputs: BTreeMap::new(),
         }
     }
 }
@@ -470,17 +437,6 @@ impl AuditPlan {
         for c in self.analyses.columns() {
             add(&c);
         }
-        if let Some(m) = &self.model {
-            if let Some(i) = &m.image {
-                add(&i.column);
-            }
-            if let Some(t) = &m.text {
-                add(&t.column);
-                if let Some(p) = &t.pair_column {
-                    add(p);
-                }
-            }
-        }
         v
     }
 
@@ -520,14 +476,7 @@ impl AuditPlan {
                 ));
             }
         }
-        for role in [
-            InputRole::Data,
-            InputRole::Model,
-            InputRole::Calibrator,
-            InputRole::Images,
-            InputRole::Tokenizer,
-            InputRole::Tensors,
-        ] {
+        for role in [InputRole::Data, InputRole::Model, InputRole::Calibrator] {
             let n = self.inputs_with(role).count();
             if n > 1 {
                 return Err(PlanError::new(
@@ -539,16 +488,12 @@ impl AuditPlan {
                 ));
             }
         }
-        if self.input(InputRole::Data).is_none()
-            && self.input(InputRole::Images).is_none()
-            && self.input(InputRole::Tensors).is_none()
-        {
+        if self.input(InputRole::Data).is_none() {
             return Err(PlanError::new(
                 K::Inputs,
                 "no data input: give the table to audit",
             ));
         }
-        self.validate_feeds()?;
         match (&self.model, self.input(InputRole::Model)) {
             (Some(_), None) => {
                 return Err(PlanError::new(
@@ -701,146 +646,6 @@ impl AuditPlan {
 }
 
 /// 1000000 → "1,000,000".
-impl AuditPlan {
-    /// The rules of the model's feeds: each feed has its input and each
-    /// input its feed; preprocessing settings that can be used.
-    fn validate_feeds(&self) -> Result<(), PlanError> {
-        use OptionKey as K;
-        let model = self.model.as_ref();
-        let image = model.and_then(|m| m.image.as_ref());
-        let text = model.and_then(|m| m.text.as_ref());
-        let needs = |role: InputRole, what: &str| -> Result<(), PlanError> {
-            if model.is_none() && self.input(role).is_some() {
-                return Err(PlanError::new(
-                    K::Inputs,
-                    format!(
-                        "input with role '{}' is given but the plan runs no model to feed {what}",
-                        role.as_str()
-                    ),
-                ));
-            }
-            Ok(())
-        };
-        needs(InputRole::Images, "images")?;
-        needs(InputRole::Tokenizer, "tokens")?;
-        needs(InputRole::Tensors, "arrays")?;
-        match (image, self.input(InputRole::Images)) {
-            (Some(_), None) => {
-                return Err(PlanError::new(
-                    K::Inputs,
-                    "image settings are given but no input has role 'images' (the image folder or files)",
-                ));
-            }
-            (None, Some(i)) => {
-                return Err(PlanError::new(
-                    K::ImageColumn,
-                    format!(
-                        "input '{}' holds images but the model has no image settings",
-                        i.name
-                    ),
-                ));
-            }
-            _ => {}
-        }
-        match (text, self.input(InputRole::Tokenizer)) {
-            (Some(_), None) => {
-                return Err(PlanError::new(
-                    K::Inputs,
-                    "text settings are given but no input has role 'tokenizer' (a tokenizer.json)",
-                ));
-            }
-            (None, Some(t)) => {
-                return Err(PlanError::new(
-                    K::TextColumn,
-                    format!(
-                        "input '{}' is a tokenizer but no text column is given",
-                        t.name
-                    ),
-                ));
-            }
-            _ => {}
-        }
-        if let Some(f) = image {
-            if f.column.trim().is_empty() {
-                return Err(PlanError::new(K::ImageColumn, "no image path column given"));
-            }
-            let p = f.preprocess.with_preset();
-            let c = p.channel_count();
-            for (name, v) in [("mean", &p.mean), ("std", &p.std)] {
-                if !v.is_empty() && v.len() != c && v.len() != 1 {
-                    return Err(PlanError::new(
-                        K::Preprocess,
-                        format!(
-                            "{} {name} values given for {c} channel{} ({:?}); give one per channel",
-                            v.len(),
-                            if c == 1 { "" } else { "s" },
-                            p.channels
-                        ),
-                    ));
-                }
-                if v.iter().any(|x| !x.is_finite()) {
-                    return Err(PlanError::new(
-                        K::Preprocess,
-                        format!("{name} values must be finite numbers"),
-                    ));
-                }
-            }
-            if p.std.iter().any(|&s| s <= 0.0) {
-                return Err(PlanError::new(
-                    K::Preprocess,
-                    "std values must be greater than 0",
-                ));
-            }
-            let zero = match (p.resize, p.crop) {
-                (Some(feeds::Resize::Shorter(0)), _) => true,
-                (Some(feeds::Resize::Exact(s)), _) if s.height == 0 || s.width == 0 => true,
-                (_, Some(s)) if s.height == 0 || s.width == 0 => true,
-                _ => false,
-            };
-            if zero {
-                return Err(PlanError::new(
-                    K::Preprocess,
-                    "resize and crop sizes must be at least 1 pixel",
-                ));
-            }
-        }
-        if let Some(t) = text {
-            if t.column.trim().is_empty() {
-                return Err(PlanError::new(K::TextColumn, "no text column given"));
-            }
-            if t.max_length == Some(0) {
-                return Err(PlanError::new(
-                    K::MaxLength,
-                    "max_length must be at least 1 token",
-                ));
-            }
-        }
-        if let Some(m) = model {
-            for (input, source) in &m.inputs {
-                if input.trim().is_empty() || source.trim().is_empty() {
-                    return Err(PlanError::new(
-                        K::ModelInputs,
-                        format!(
-                            "input mapping '{input}={source}' needs a model input and a source"
-                        ),
-                    ));
-                }
-                let known = feeds::sources::ALL.contains(&source.as_str());
-                if !known && self.input(InputRole::Tensors).is_none() {
-                    return Err(PlanError::new(
-                        K::ModelInputs,
-                        format!(
-                            "model input '{input}' is mapped to '{source}', which is none of {} (and no tensors file is given whose array it could be)",
-                            feeds::sources::ALL.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 pub fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();

@@ -31,7 +31,6 @@ fn full_plan() -> AuditPlan {
         classes: Some(vec!["x=1".into(), "y".into()]),
         batch_size: 64,
         device: DeviceChoice::Cpu,
-        ..Default::default()
     });
     p.analyses.evaluation = Some(EvaluationOptions {
         max_curve_points: 100,
